@@ -1,0 +1,62 @@
+"""Learning types: Parent Hub input and the learning service's outbound facts."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field
+
+from contracts.envelope import WireModel
+
+ACCOUNT_ACTIVATED = "ptfc.learning.account-activated.v1"
+MODULE_COMPLETED = "ptfc.learning.module-completed.v1"
+SURVEY_SUBMITTED = "ptfc.learning.survey-submitted.v1"
+INVITATION_SENT = "ptfc.learning.invitation-sent.v1"
+INVITATION_REISSUE_REQUESTED = "ptfc.learning.invitation-reissue-requested.v1"
+ELEARNING_COMPLETED = "ptfc.learning.elearning-completed.v1"
+CERTIFICATE_ISSUED = "ptfc.learning.certificate-issued.v1"
+
+MODULES = ("welcome", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8")
+Module = Literal["welcome", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]
+Survey = Literal["before-start", "progress", "elearning-feedback", "workshop-feedback"]
+
+
+class AccountActivated(WireModel):
+    person_id: str = Field(min_length=1, max_length=100)
+
+
+class ModuleCompleted(WireModel):
+    person_id: str = Field(min_length=1, max_length=100)
+    module: Module
+
+
+class SurveySubmitted(WireModel):
+    person_id: str = Field(min_length=1, max_length=100)
+    survey: Survey
+    answers: dict[str, Any]
+
+
+class InvitationReissueRequested(WireModel):
+    person_id: str = Field(min_length=1, max_length=100)
+
+
+class InvitationSent(WireModel):
+    """The token never leaves the service except inside the parent's own email."""
+
+    person_id: str
+    expires_at: AwareDatetime
+    reissue: bool = False
+
+
+class ElearningCompleted(WireModel):
+    person_id: str
+    completed_at: datetime
+    within_target: bool
+
+
+class CertificateIssued(WireModel):
+    person_id: str
+    certificate_number: str
+    issued_at: datetime
+    elearning_completed_on: date
+    workshop_attended_on: date

@@ -1,0 +1,55 @@
+"""Every event type on the wire -> its `data` model, and which types each partner topic accepts."""
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from contracts import learning, notification, plan, referral, workshop
+
+DATA_MODELS: dict[str, type[BaseModel]] = {
+    # partner input
+    referral.REQUESTED: referral.ReferralRequested,
+    referral.WITHDRAWN: referral.ReferralWithdrawn,
+    learning.ACCOUNT_ACTIVATED: learning.AccountActivated,
+    learning.MODULE_COMPLETED: learning.ModuleCompleted,
+    learning.SURVEY_SUBMITTED: learning.SurveySubmitted,
+    learning.INVITATION_REISSUE_REQUESTED: learning.InvitationReissueRequested,
+    workshop.SESSION_SCHEDULED: workshop.SessionScheduled,
+    workshop.SESSION_CANCELLED: workshop.SessionCancelled,
+    workshop.BOOKING_REQUESTED: workshop.BookingRequested,
+    workshop.BOOKING_CANCELLED: workshop.BookingCancelled,
+    workshop.ATTENDANCE_RECORDED: workshop.AttendanceRecorded,
+    workshop.FOLLOW_UP_RECORDED: workshop.FollowUpRecorded,
+    workshop.SAFEGUARDING_CONCERN_RAISED: workshop.SafeguardingConcernRaised,
+    plan.OPENED: plan.PlanOpened,
+    plan.PROPOSAL_SUBMITTED: plan.ProposalSubmitted,
+    plan.RESPONSE_SUBMITTED: plan.ResponseSubmitted,
+    plan.SHARED: plan.PlanShared,
+    # outbound facts
+    referral.ACCEPTED: referral.ReferralAccepted,
+    referral.REJECTED: referral.ReferralRejected,
+    referral.WITHDRAWAL_ACCEPTED: referral.WithdrawalAccepted,
+    referral.COMPLETED: referral.ReferralCompleted,
+    referral.NON_COMPLETION_REPORTED: referral.NonCompletionReported,
+    learning.INVITATION_SENT: learning.InvitationSent,
+    learning.ELEARNING_COMPLETED: learning.ElearningCompleted,
+    learning.CERTIFICATE_ISSUED: learning.CertificateIssued,
+    notification.CONTACT_RECORDED: notification.ContactRecorded,
+    notification.REQUESTED: notification.NotificationRequested,
+    notification.SENT: notification.NotificationSent,
+    notification.FAILED: notification.NotificationFailed,
+}
+
+PARTNER_TYPES: dict[str, frozenset[str]] = {
+    "referrals": frozenset({referral.REQUESTED, referral.WITHDRAWN}),
+    "learning": frozenset({learning.ACCOUNT_ACTIVATED, learning.MODULE_COMPLETED,
+                           learning.SURVEY_SUBMITTED, learning.INVITATION_REISSUE_REQUESTED}),
+    "workshops": frozenset({workshop.SESSION_SCHEDULED, workshop.SESSION_CANCELLED,
+                            workshop.BOOKING_REQUESTED, workshop.BOOKING_CANCELLED,
+                            workshop.ATTENDANCE_RECORDED, workshop.FOLLOW_UP_RECORDED,
+                            workshop.SAFEGUARDING_CONCERN_RAISED}),
+    "plans": frozenset({plan.OPENED, plan.PROPOSAL_SUBMITTED, plan.RESPONSE_SUBMITTED, plan.SHARED}),
+}
+
+
+def data_model_for(event_type: str) -> type[BaseModel] | None:
+    return DATA_MODELS.get(event_type)

@@ -1,0 +1,31 @@
+"""Topic names. Partner topics and `ptfc.deadletter` are the public contract; the rest is ours."""
+
+PARTNER_REFERRALS = "ptfc.partner.referrals"
+PARTNER_LEARNING = "ptfc.partner.learning"
+PARTNER_PLANS = "ptfc.partner.plans"
+DEADLETTER = "ptfc.deadletter"
+
+REFERRAL_EVENTS = "ptfc.referral.events"
+LEARNING_EVENTS = "ptfc.learning.events"
+WORKSHOPS_EVENTS = "ptfc.workshops.events"
+PLANS_EVENTS = "ptfc.plans.events"
+NOTIFICATIONS_EVENTS = "ptfc.notifications.events"
+# Internal and sensitive: contact details and email requests, read only by notifications.
+NOTIFICATIONS_REQUESTS = "ptfc.notifications.requests"
+
+
+def partner_workshops(lot: str) -> str:
+    return f"ptfc.partner.workshops.{lot}"
+
+
+def all_topics(lots: list[str]) -> list[str]:
+    fixed = [
+        PARTNER_REFERRALS, PARTNER_LEARNING, PARTNER_PLANS, DEADLETTER, REFERRAL_EVENTS,
+        LEARNING_EVENTS, WORKSHOPS_EVENTS, PLANS_EVENTS, NOTIFICATIONS_EVENTS, NOTIFICATIONS_REQUESTS,
+    ]
+    return fixed + [partner_workshops(lot) for lot in lots]
+
+
+def namespaced(namespace: str, topic: str) -> str:
+    """Prefix a topic with an operator's namespace (empty by default), e.g. for a shared cluster."""
+    return f"{namespace}.{topic}" if namespace else topic

@@ -1,0 +1,74 @@
+"""Workshop types: one delivery partner per lot writes these to `ptfc.partner.workshops.<lot>`."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from contracts.envelope import WireModel
+
+SESSION_SCHEDULED = "ptfc.workshop.session-scheduled.v1"
+SESSION_CANCELLED = "ptfc.workshop.session-cancelled.v1"
+BOOKING_REQUESTED = "ptfc.workshop.booking-requested.v1"
+BOOKING_CANCELLED = "ptfc.workshop.booking-cancelled.v1"
+ATTENDANCE_RECORDED = "ptfc.workshop.attendance-recorded.v1"
+FOLLOW_UP_RECORDED = "ptfc.workshop.follow-up-recorded.v1"
+SAFEGUARDING_CONCERN_RAISED = "ptfc.workshop.safeguarding-concern-raised.v1"
+
+
+class SessionPart(WireModel):
+    starts_at: AwareDatetime
+    minutes: int = Field(gt=0, le=300)
+
+
+class Trainer(WireModel):
+    trainer_id: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(max_length=320)
+
+
+class SessionScheduled(WireModel):
+    session_id: str = Field(min_length=1, max_length=100)
+    parts: list[SessionPart] = Field(min_length=1, max_length=2)
+    mode: Literal["online", "in_person"]
+    join_url: str | None = Field(default=None, max_length=2000)
+    venue: str | None = Field(default=None, max_length=500)
+    trainer: Trainer
+    capacity: int = Field(default=6, ge=1, le=6)
+
+
+class SessionCancelled(WireModel):
+    session_id: str = Field(min_length=1, max_length=100)
+    reason: str = Field(max_length=500)
+
+
+class BookingRequested(WireModel):
+    person_id: str = Field(min_length=1, max_length=100)
+    session_id: str | None = Field(default=None, max_length=100)
+
+
+class BookingCancelled(WireModel):
+    person_id: str = Field(min_length=1, max_length=100)
+    session_id: str = Field(min_length=1, max_length=100)
+
+
+class AttendanceEntry(WireModel):
+    person_id: str = Field(min_length=1, max_length=100)
+    attended: bool
+    follow_up: bool = False
+
+
+class AttendanceRecorded(WireModel):
+    session_id: str = Field(min_length=1, max_length=100)
+    attendance: list[AttendanceEntry]
+
+
+class FollowUpRecorded(WireModel):
+    person_id: str = Field(min_length=1, max_length=100)
+    outcome: Literal["spoke", "unreachable", "declined"]
+
+
+class SafeguardingConcernRaised(WireModel):
+    person_id: str = Field(min_length=1, max_length=100)
+    trainer_id: str = Field(min_length=1, max_length=100)
+    session_id: str | None = Field(default=None, max_length=100)

@@ -1,0 +1,1 @@
+"""Planning Together for Children: CLI, embedded stack and the shared service kit."""

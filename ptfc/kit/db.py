@@ -1,0 +1,75 @@
+"""asyncpg pool for a service's own database, created when missing, with versioned migrations."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from ptfc.kit.logging import get_logger
+
+KIT_MIGRATIONS = Path(__file__).parent / "migrations"
+log = get_logger()
+
+
+def with_database(server_url: str, database: str) -> str:
+    """Swap the database in a URL; works for TCP and ?host=/socket/dir URLs alike."""
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
+
+
+async def ensure_database(server_url: str, database: str) -> None:
+    """Create the service's database when missing and the role may; otherwise it must exist."""
+    conn = await asyncpg.connect(server_url)
+    try:
+        if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
+            return
+        try:
+            await conn.execute(f'CREATE DATABASE "{database}"')
+            log.info("database.created", database=database)
+        except asyncpg.DuplicateDatabaseError:
+            pass
+        except asyncpg.InsufficientPrivilegeError as exc:
+            raise RuntimeError(f"database {database} does not exist and this role may not create it") from exc
+    finally:
+        await conn.close()
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for typ in ("json", "jsonb"):
+        await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(url: str, size: int) -> asyncpg.Pool:
+    return await asyncpg.create_pool(url, min_size=1, max_size=size, init=_init_connection,
+                                     command_timeout=60)
+
+
+async def migrate(pool: asyncpg.Pool, service_dir: Path | None) -> list[str]:
+    """Apply kit then service migrations once each, under an advisory lock (replicas race here)."""
+    files = sorted(KIT_MIGRATIONS.glob("*.sql"))
+    names = [f"kit/{f.name}" for f in files]
+    if service_dir is not None and (service_dir / "migrations").is_dir():
+        svc = sorted((service_dir / "migrations").glob("*.sql"))
+        files += svc
+        names += [f"service/{f.name}" for f in svc]
+    applied: list[str] = []
+    async with pool.acquire() as conn:
+        await conn.execute("SELECT pg_advisory_lock(7469023)")
+        try:
+            await conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                               "name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+            done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+            for name, path in zip(names, files):
+                if name in done:
+                    continue
+                async with conn.transaction():
+                    await conn.execute(path.read_text())
+                    await conn.execute("INSERT INTO schema_migrations(name) VALUES ($1)", name)
+                applied.append(name)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(7469023)")
+    if applied:
+        log.info("migrations.applied", migrations=applied)
+    return applied

@@ -1,0 +1,48 @@
+"""Dead letters: the original bytes, copied unchanged to `ptfc.deadletter`, reason in headers."""
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from pydantic import ValidationError
+
+from ptfc.kit.logging import scrub_text
+from ptfc.kit.outbox import insert_row
+
+MAX_REASON = 1000
+
+
+class DeadLetter(Exception):
+    """A handler refuses an event for good (e.g. no accepted referral for this person)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def describe_validation(exc: ValidationError) -> str:
+    """Field paths and messages only: the offending input values may be personal data."""
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
+             for e in exc.errors(include_url=False, include_input=False, include_context=False)]
+    return "; ".join(parts)[:MAX_REASON]
+
+
+async def record(conn: asyncpg.Connection, *, record: Any, reason: str, service: str,
+                 deadletter_topic: str) -> bool:
+    """Write the dead letter in the caller's transaction; False if this offset was already done."""
+    reason = scrub_text(reason)[:MAX_REASON]
+    inserted = await conn.fetchval(
+        'INSERT INTO dead_letters(topic, partition, "offset", reason) VALUES ($1, $2, $3, $4) '
+        "ON CONFLICT DO NOTHING RETURNING id", record.topic, record.partition, record.offset, reason)
+    if inserted is None:
+        return False
+    headers = [
+        ("ptfc-reason", reason),
+        ("ptfc-origin-topic", record.topic),
+        ("ptfc-origin-partition", str(record.partition)),
+        ("ptfc-origin-offset", str(record.offset)),
+        ("ptfc-service", service),
+    ]
+    key = record.key.decode("utf-8", "replace") if record.key else None
+    await insert_row(conn, deadletter_topic, key, record.value or b"", headers)
+    return True

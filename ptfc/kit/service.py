@@ -1,0 +1,135 @@
+"""One way to run any service: settings, logs, database, consumer, relay, timers, HTTP.
+
+A service supplies a `ServiceSpec`; everything else is here, once.
+"""
+from __future__ import annotations
+
+import asyncio
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from faststream.kafka import KafkaBroker, KafkaRouter
+
+from contracts.topics import namespaced
+from ptfc.kit import db
+from ptfc.kit.clock import from_setting
+from ptfc.kit.health import Health, Metrics, add_health_routes
+from ptfc.kit.http import HttpServer
+from ptfc.kit.logging import configure, get_logger
+from ptfc.kit.outbox import Relay, make_producer
+from ptfc.kit.settings import Settings
+from ptfc.kit.timers import TimerHandler, TimerLoop
+
+log = get_logger()
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    package_dir: Path
+    build_router: Callable[["Service"], KafkaRouter]
+    timers: dict[str, TimerHandler] = field(default_factory=dict)
+    http_routes: Callable[["Service", HttpServer], None] | None = None
+    background: list[Callable[["Service"], Awaitable[None]]] = field(default_factory=list)
+    on_start: Callable[["Service"], Awaitable[None]] | None = None
+    needs_lot: bool = False
+
+
+class Service:
+    def __init__(self, spec: ServiceSpec, settings: Settings | None = None, clock: Any = None) -> None:
+        self.spec, self.settings = spec, settings or Settings()
+        if spec.needs_lot and not self.settings.lot:
+            raise SystemExit(f"{spec.name}: set LOT (or pass --lot), e.g. lot-north")
+        self.name = spec.name
+        self.instance = f"{spec.name}.{self.settings.lot}" if spec.needs_lot else spec.name
+        self.source = f"/ptfc/{self.instance}"
+        self.clock = clock or from_setting(self.settings.clock)
+        self.metrics, self.health = Metrics(), Health()
+        self.http = HttpServer()
+        self.pool: Any = None
+        self.producer: Any = None
+        self.broker: KafkaBroker | None = None
+        self.started = False
+        self.http_port = 0
+        self._tasks: list[asyncio.Task] = []
+        self.state: dict[str, Any] = {}  # service-specific singletons (SMTP sender, tables, ...)
+
+    def topic(self, name: str) -> str:
+        return namespaced(self.settings.topic_namespace, name)
+
+    @property
+    def group_id(self) -> str:
+        return namespaced(self.settings.topic_namespace, self.instance)
+
+    @property
+    def database(self) -> str:
+        return self.settings.database_name or "ptfc_" + self.instance.replace(".", "_").replace("-", "_")
+
+    @property
+    def dsn(self) -> str:
+        return db.with_database(self.settings.database_url, self.database)
+
+    def make_broker(self) -> KafkaBroker:
+        broker = KafkaBroker(self.settings.kafka_bootstrap_servers, apply_types=False,
+                             client_id=self.instance)
+        broker.include_router(self.spec.build_router(self))
+        return broker
+
+    async def start(self) -> None:
+        await db.ensure_database(self.settings.database_url, self.database)
+        self.pool = await db.create_pool(self.dsn, self.settings.database_pool_size)
+        await db.migrate(self.pool, self.spec.package_dir)
+        self.producer = make_producer(self.settings, f"{self.instance}-relay")
+        await self.producer.start()
+        if self.spec.on_start:
+            await self.spec.on_start(self)
+        add_health_routes(self.http, self)
+        if self.spec.http_routes:
+            self.spec.http_routes(self, self.http)
+        self.http_port = await self.http.start(self.settings.http_host, self.settings.http_port)
+        relay = Relay(self.pool, self.dsn, self.producer, self.settings.relay_batch_size, self.metrics)
+        self._spawn(relay.run(), relay.purge())
+        if self.spec.timers:
+            self._spawn(TimerLoop(self, self.spec.timers).run())
+        self._spawn(*(bg(self) for bg in self.spec.background))
+        self.broker = self.make_broker()
+        await self.broker.start()
+        self.started = True
+        log.info("service.started", instance=self.instance, database=self.database,
+                 http_port=self.http_port, group=self.group_id)
+
+    def _spawn(self, *coros: Awaitable[None]) -> None:
+        for coro in coros:
+            self._tasks.append(asyncio.create_task(coro))
+
+    async def stop(self) -> None:
+        self.started = False
+        if self.broker is not None:
+            await self.broker.stop()  # stops consuming; in-flight batch finishes or is redelivered
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.http.stop()
+        if self.producer is not None:
+            await self.producer.stop()
+        if self.pool is not None:
+            await self.pool.close()
+        log.info("service.stopped", instance=self.instance)
+
+
+async def serve(spec: ServiceSpec, settings: Settings | None = None) -> None:
+    """Run until SIGINT/SIGTERM, then stop cleanly."""
+    settings = settings or Settings()
+    configure(spec.name, settings.log_level)
+    svc = Service(spec, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await svc.start()
+    try:
+        await stop.wait()
+    finally:
+        await svc.stop()

@@ -1,0 +1,56 @@
+"""Configuration from environment variables only (documented in the README)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_acks: Literal["all", "1", "0"] = "all"
+    # Off by default: Tansu rejects InitProducerId. On in docker-compose with Apache Kafka.
+    kafka_enable_idempotence: bool = False
+    kafka_topic_partitions: int = 4
+    kafka_replication_factor: int = 1
+    topic_namespace: str = ""
+
+    # The server; each service uses its own database on it (DATABASE_NAME, default ptfc_<service>).
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    database_name: str | None = None
+    database_pool_size: int = 10
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 0  # 0: an ephemeral port, written to the log
+
+    log_level: str = "INFO"
+    consumer_batch_size: int = 500
+    max_attempts: int = 5  # tries of one failing message before it is dead-lettered
+    retry_base_seconds: float = 0.2
+    retry_max_seconds: float = 30.0
+    relay_batch_size: int = 1000
+    clock: str = "system"  # "system", or "file:<path>" holding an ISO time (tests, replays)
+
+    # Programme rules (defaults from the partner contract; operators can change the numbers).
+    elearning_target_days: int = 14
+    workshop_target_days: int = 35
+    completion_deadline_days: int = 42
+    reminder_days: str = "7,12"
+    invitation_ttl_hours: int = 72
+    certificate_delay_hours: int = 24
+    follow_up_due_days: int = 42
+
+    lot: str | None = None
+    lot_table_file: str | None = None
+    parent_hub_url: str = "http://127.0.0.1:8080/parent-hub"
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "Planning Together for Children <no-reply@ptfc.example>"
+    smtp_timeout_seconds: float = 15.0
+    smtp_concurrency: int = 4

@@ -1,0 +1,109 @@
+"""Durable timers: scheduled in a handler's transaction, fired once by the service's clock.
+
+`due_at` is programme time (computed from events' own `time`); the injectable clock only decides
+*when* we look. A timer fires in a transaction with its effects, so a crash before commit fires
+it again and a crash after commit never does.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Awaitable, Callable
+
+import asyncpg
+
+from ptfc.kit.logging import get_logger, scrub_text
+from ptfc.kit.outbox import Emitter
+from ptfc.kit.retry import TRANSIENT, backoff
+
+log = get_logger()
+
+
+async def schedule(conn: asyncpg.Connection, kind: str, key: str, subject: str, due_at: datetime,
+                   payload: dict | None = None) -> None:
+    await conn.execute(
+        "INSERT INTO timers(kind, key, subject, due_at, payload) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (kind, key) DO NOTHING", kind, key, subject, due_at, payload or {})
+
+
+async def cancel(conn: asyncpg.Connection, kind: str, key: str) -> None:
+    await conn.execute("DELETE FROM timers WHERE kind = $1 AND key = $2 AND fired_at IS NULL", kind, key)
+
+
+@dataclass
+class Timer:
+    id: int
+    kind: str
+    key: str
+    subject: str
+    due_at: datetime
+    payload: dict
+
+
+@dataclass
+class TimerContext:
+    conn: asyncpg.Connection
+    timer: Timer
+    emitter: Emitter
+    service: Any
+
+    async def emit(self, topic: str, type: str, data: Any, **kw: Any) -> str:
+        return await self.emitter.emit(topic, type, data, **kw)
+
+
+TimerHandler = Callable[[TimerContext], Awaitable[None]]
+
+
+class TimerLoop:
+    def __init__(self, svc: Any, handlers: dict[str, TimerHandler], interval: float = 0.5) -> None:
+        self.svc, self.handlers, self.interval = svc, handlers, interval
+
+    async def run(self) -> None:
+        attempt = 0
+        while True:
+            try:
+                fired = await self.fire_due()
+                attempt = 0
+            except TRANSIENT as exc:
+                attempt += 1
+                log.warning("timers.retry", attempt=attempt, error=type(exc).__name__)
+                await asyncio.sleep(backoff(attempt, 0.2, 10.0))
+                continue
+            if fired == 0:
+                await asyncio.sleep(self.interval)
+
+    async def fire_due(self, limit: int = 200) -> int:
+        """Fire every timer due by the clock's now; returns how many were handled."""
+        now = self.svc.clock.now()
+        async with self.svc.pool.acquire() as conn:
+            async with conn.transaction():
+                rows = await conn.fetch(
+                    "SELECT id, kind, key, subject, due_at, payload FROM timers "
+                    "WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT $2 "
+                    "FOR UPDATE SKIP LOCKED", now, limit)
+                for row in rows:
+                    await self._fire(conn, Timer(**dict(row)))
+        return len(rows)
+
+    async def _fire(self, conn: asyncpg.Connection, timer: Timer) -> None:
+        handler = self.handlers.get(timer.kind)
+        error = None
+        if handler is not None:
+            try:
+                async with conn.transaction():
+                    emitter = Emitter(conn, self.svc.source, f"timer|{timer.kind}|{timer.key}",
+                                      timer.due_at, timer.subject, self.svc.topic)
+                    await handler(TimerContext(conn, timer, emitter, self.svc))
+            except TRANSIENT:
+                raise
+            except Exception as exc:
+                error = scrub_text(f"{type(exc).__name__}: {exc}")[:500]
+                log.error("timer.failed", kind=timer.kind, timer_id=timer.id, case=timer.subject, error=error)
+                attempts = await conn.fetchval(
+                    "UPDATE timers SET attempts = attempts + 1, error = $2 WHERE id = $1 RETURNING attempts",
+                    timer.id, error)
+                if attempts < self.svc.settings.max_attempts:
+                    return  # tried again on the next tick
+        await conn.execute("UPDATE timers SET fired_at = now() WHERE id = $1", timer.id)
+        self.svc.metrics.inc("timers_fired_total")

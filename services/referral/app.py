@@ -1,0 +1,18 @@
+"""Referral service wiring."""
+from pathlib import Path
+
+from contracts.lots import load_area_table
+from ptfc.kit.service import Service, ServiceSpec
+from services.referral import domain
+from services.referral.handlers import build_router
+
+
+async def _on_start(svc: Service) -> None:
+    s = svc.settings
+    svc.state["areas"] = load_area_table(s.lot_table_file)
+    svc.state["targets"] = domain.Targets(s.elearning_target_days, s.workshop_target_days,
+                                          s.completion_deadline_days)
+
+
+SPEC = ServiceSpec(name="referral", package_dir=Path(__file__).parent, build_router=build_router,
+                   on_start=_on_start)

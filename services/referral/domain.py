@@ -1,0 +1,86 @@
+"""Referral intake rules: pure decisions, no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+
+from contracts.referral import Reason, ReferralAccepted, ReferralRejected, ReferralRequested
+
+ROUTES = {"court_order", "fca_recommendation"}
+CPPP_PROCEEDINGS = {"rule_16_4", "section_7"}
+
+
+@dataclass(frozen=True)
+class Targets:
+    elearning_days: int = 14
+    workshop_days: int = 35
+    completion_days: int = 42
+
+
+@dataclass(frozen=True)
+class History:
+    """What the store knows of this parent, for this programme."""
+
+    active: bool = False  # in an active referral now
+    earlier: bool = False  # completed or left an earlier one
+
+
+def email_ok(address: str | None) -> bool:
+    if not address or "\r" in address or "\n" in address:
+        return False
+    try:
+        validate_email(address, check_deliverability=False)
+        return True
+    except EmailNotValidError:
+        return False
+
+
+def reasons_to_reject(req: ReferralRequested, areas: dict[str, str], history: History) -> list[Reason]:
+    """Every reason at once, so Cafcass can correct a referral in one go."""
+    reasons: list[Reason] = []
+    if req.route not in ROUTES:
+        reasons.append(Reason(code="route_not_allowed",
+                              message="route must be court_order or fca_recommendation; parents cannot refer themselves"))
+    if req.cafcass_area not in areas:
+        reasons.append(Reason(code="unknown_cafcass_area", message="cafcass_area does not map to a lot"))
+    for field, value in (("parent.email", req.parent.email), ("fca.email", req.fca.email)):
+        if not email_ok(value):
+            reasons.append(Reason(code="invalid_email", message=f"{field} is not a valid email address"))
+    if req.court_email is not None and not email_ok(req.court_email):
+        reasons.append(Reason(code="invalid_email", message="court_email is not a valid email address"))
+    if req.programme == "cppp":
+        if req.cppp is None:
+            reasons.append(Reason(code="cppp_details_missing", message="cppp is required for the CPPP programme"))
+        else:
+            if req.cppp.proceedings not in CPPP_PROCEEDINGS:
+                reasons.append(Reason(code="cppp_proceedings_not_eligible",
+                                      message="cppp.proceedings must be rule_16_4 or section_7"))
+            if not req.cppp.consent:
+                reasons.append(Reason(code="cppp_consent_missing", message="CPPP is voluntary: consent must be true"))
+    if history.active:
+        reasons.append(Reason(code="already_active",
+                              message=f"the parent is already in an active {req.programme} referral"))
+    return reasons
+
+
+def decide(req: ReferralRequested, areas: dict[str, str], history: History,
+           targets: Targets) -> ReferralAccepted | ReferralRejected:
+    reasons = reasons_to_reject(req, areas, history)
+    if reasons:
+        return ReferralRejected(referral_id=req.referral_id, case_number=req.case_number, reasons=reasons)
+    day0: date = req.ordered_on
+    return ReferralAccepted(
+        referral_id=req.referral_id, case_number=req.case_number, person_id=req.parent.person_id,
+        programme=req.programme, route=req.route, lot=areas[req.cafcass_area], ordered_on=day0,
+        elearning_due_on=day0 + timedelta(days=targets.elearning_days),
+        workshop_due_on=day0 + timedelta(days=targets.workshop_days),
+        completion_due_on=day0 + timedelta(days=targets.completion_days),
+        co_parent_person_ids=list(req.co_parent_person_ids), plan_suitable=req.plan_suitable,
+        in_person=bool(req.parent.needs and req.parent.needs.in_person), re_referral=history.earlier,
+    )
+
+
+def contact_name(req: ReferralRequested) -> str:
+    return f"{req.parent.given_name} {req.parent.family_name}"

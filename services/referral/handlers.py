@@ -1,0 +1,72 @@
+"""Referral subscribers: parse the contract, call the domain, store, emit."""
+from __future__ import annotations
+
+from typing import Annotated, Union
+
+from faststream.kafka import KafkaRouter
+from pydantic import Field
+
+from contracts import notification as N
+from contracts import referral as R
+from contracts import topics as T
+from contracts.envelope import CloudEvent
+from ptfc.kit.consumer import Context, Route
+from ptfc.kit.deadletter import DeadLetter
+from ptfc.kit.subscribe import publishes, subscribe
+from services.referral import domain, store
+
+
+async def on_referral_requested(ctx: Context, event: CloudEvent[R.ReferralRequested]) -> None:
+    req = event.data
+    if await store.exists(ctx.conn, req.referral_id):
+        return  # the same referral_id sent again (under another event id) is one referral
+    history = await store.history(ctx.conn, req.parent.person_id, req.programme)
+    svc = ctx.service
+    decision = domain.decide(req, svc.state["areas"], history, svc.state["targets"])
+    if isinstance(decision, R.ReferralRejected):
+        await store.add_rejected(ctx.conn, req, event.time)
+        await ctx.emit(T.REFERRAL_EVENTS, R.REJECTED, decision)
+        return
+    await store.add_accepted(ctx.conn, decision, event.time)
+    # Contacts first: same key (case), same relay order, so notifications know them before any
+    # email request about this case arrives.
+    contacts = [(req.parent.person_id, "parent", domain.contact_name(req), req.parent.email),
+                (f"fca:{req.referral_id}", "fca", req.fca.name, req.fca.email)]
+    if req.court_email:
+        contacts.append((f"court:{req.referral_id}", "court", req.court, req.court_email))
+    for contact_id, role, name, email in contacts:
+        await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.CONTACT_RECORDED,
+                       N.ContactRecorded(contact_id=contact_id, role=role, name=name, email=email))
+    await ctx.emit(T.REFERRAL_EVENTS, R.ACCEPTED, decision)
+
+
+async def on_referral_withdrawn(ctx: Context, event: CloudEvent[R.ReferralWithdrawn]) -> None:
+    row = await store.get(ctx.conn, event.data.referral_id)
+    if row is None or row["status"] == "rejected":
+        raise DeadLetter("no accepted referral with this referral_id")
+    if row["status"] != "active":
+        return  # already closed: a withdrawal changes nothing
+    await store.close(ctx.conn, row["referral_id"], "withdrawn", event.time)
+    await ctx.emit(T.REFERRAL_EVENTS, R.WITHDRAWAL_ACCEPTED, R.WithdrawalAccepted(
+        referral_id=row["referral_id"], case_number=row["case_number"], person_id=row["person_id"],
+        lot=row["lot"]))
+
+
+PartnerReferral = Annotated[Union[CloudEvent[R.ReferralRequested], CloudEvent[R.ReferralWithdrawn]],
+                            Field(description="ptfc.referral.requested.v1 | ptfc.referral.withdrawn.v1")]
+Outbound = Union[CloudEvent[R.ReferralAccepted], CloudEvent[R.ReferralRejected],
+                 CloudEvent[R.WithdrawalAccepted], CloudEvent[R.ReferralCompleted],
+                 CloudEvent[R.NonCompletionReported]]
+
+
+def build_router(svc) -> KafkaRouter:
+    router = KafkaRouter()
+    subscribe(router, svc, {
+        T.PARTNER_REFERRALS: Route({R.REQUESTED: on_referral_requested,
+                                    R.WITHDRAWN: on_referral_withdrawn}, strict=True),
+    }, list[PartnerReferral], "Cafcass referrals: court orders and FCA recommendations.")
+    publishes(router, svc, T.REFERRAL_EVENTS, Outbound, "Referral outcomes for Cafcass and services.")
+    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, CloudEvent[N.ContactRecorded],
+              "Contacts for the notification service (sensitive; read only by notifications).")
+    publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
+    return router

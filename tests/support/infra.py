@@ -1,0 +1,63 @@
+"""The real broker and database for a test session.
+
+Order of choice: servers named by KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL; else testcontainers when
+a Docker engine answers; else the embedded stack (Tansu + embedded Postgres), as on this machine.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from ptfc.stack import broker, database
+from ptfc.stack.ports import free_port
+
+
+@dataclass
+class Infra:
+    kafka: str
+    database_url: str
+    kind: str
+
+
+def _docker_available() -> bool:
+    if not shutil.which("docker"):
+        return False
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def start(stack: ExitStack) -> Infra:
+    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    dburl = os.environ.get("DATABASE_URL")
+    if kafka and dburl:
+        return Infra(kafka, dburl, "external")
+    if _docker_available():
+        from testcontainers.kafka import KafkaContainer
+        from testcontainers.postgres import PostgresContainer
+        if not kafka:
+            k = stack.enter_context(KafkaContainer("confluentinc/cp-kafka:7.6.0").with_kraft())
+            kafka = k.get_bootstrap_server()
+        if not dburl:
+            p = stack.enter_context(PostgresContainer("postgres:16-alpine", driver=None))
+            dburl = p.get_connection_url()
+        return Infra(kafka, dburl, "testcontainers")
+    root = Path(tempfile.mkdtemp(prefix="ptfc-test-"))
+    stack.callback(shutil.rmtree, root, ignore_errors=True)
+    if not kafka:
+        port = free_port()
+        proc = broker.start_tansu(port, root / "tansu.log")
+        stack.callback(database.stop, proc)
+        kafka = f"127.0.0.1:{port}"
+    if not dburl:
+        port = free_port()
+        proc = database.start_postgres(root / "pg", port, root / "pg.log", durable=False)
+        stack.callback(database.stop, proc)
+        dburl = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    return Infra(kafka, dburl, "embedded")
