@@ -13,6 +13,7 @@ from typing import Any, Awaitable, Callable
 from faststream.kafka import KafkaBroker, KafkaRouter
 
 from contracts.topics import namespaced
+from ptfc.db_names import database_for
 from ptfc.kit import db
 from ptfc.kit.clock import from_setting
 from ptfc.kit.health import Health, Metrics, add_health_routes
@@ -65,7 +66,7 @@ class Service:
 
     @property
     def database(self) -> str:
-        return self.settings.database_name or "ptfc_" + self.instance.replace(".", "_").replace("-", "_")
+        return self.settings.database_name or database_for(self.name, self.settings.lot if self.spec.needs_lot else None)
 
     @property
     def dsn(self) -> str:

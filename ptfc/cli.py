@@ -1,0 +1,100 @@
+"""`ptfc`: run services, the embedded stack, one-shot jobs, generated documents and the benchmark."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ptfc import supervisor
+    if args.service == "all":
+        return supervisor.run_all(int(os.environ.get("HTTP_PORT_BASE", "8081")))
+    from ptfc.kit.service import serve
+    from ptfc.kit.settings import Settings
+    from ptfc.registry import spec
+    overrides = {"lot": args.lot} if args.lot else {}
+    try:
+        asyncio.run(serve(spec(args.service), Settings(**overrides)))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _topics(args: argparse.Namespace) -> int:
+    from ptfc.kit.settings import Settings
+    from ptfc.kit.topics import ensure_topics
+    created = asyncio.run(ensure_topics(Settings()))
+    print(f"topics ready ({len(created)} created)")
+    return 0
+
+
+def _databases(args: argparse.Namespace) -> int:
+    from ptfc.provision import provision
+    from ptfc.registry import instances
+    password = os.environ.get("SERVICE_DB_PASSWORD")
+    if not password:
+        print("error: set SERVICE_DB_PASSWORD (the password given to each service's role)", file=sys.stderr)
+        return 2
+    roles = asyncio.run(provision(os.environ["DATABASE_URL"], instances(), password))
+    print(f"databases ready: {', '.join(sorted(roles.values()))}")
+    return 0
+
+
+def _stack(args: argparse.Namespace) -> int:
+    from ptfc.stack.run import main
+    return main(ROOT)
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    from ptfc import docs
+    changed = docs.write_schemas(check=not args.write)
+    if changed and not args.write:
+        print("out of date: " + ", ".join(changed) + " (run 'make schemas')", file=sys.stderr)
+        return 1
+    print("schemas " + ("written" if args.write else "up to date"))
+    return 0
+
+
+def _asyncapi(args: argparse.Namespace) -> int:
+    import json
+    from ptfc import docs
+    print(json.dumps(docs.asyncapi(args.service, args.lot), indent=2))
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from ptfc.bench import main
+    return main(args.referrals)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="ptfc", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help="run one service (or 'all') against running infrastructure")
+    r.add_argument("service")
+    r.add_argument("--lot", help="the lot of a workshops instance (or set LOT)")
+    r.set_defaults(fn=_run)
+    sub.add_parser("stack", help="start broker, database, SMTP sink and every service").set_defaults(fn=_stack)
+    sub.add_parser("topics", help="create the topics (one-shot)").set_defaults(fn=_topics)
+    sub.add_parser("databases", help="create each service's role and database (one-shot)").set_defaults(fn=_databases)
+    s = sub.add_parser("schemas", help="check (default) or --write the generated JSON Schemas")
+    s.add_argument("--write", action="store_true")
+    s.set_defaults(fn=_schemas)
+    a = sub.add_parser("asyncapi", help="print a service's AsyncAPI 3.0 document")
+    a.add_argument("service")
+    a.add_argument("--lot", default="lot-north")
+    a.set_defaults(fn=_asyncapi)
+    b = sub.add_parser("bench", help="end-to-end referral throughput and latency (prints figures)")
+    b.add_argument("--referrals", type=int, default=5000)
+    b.set_defaults(fn=_bench)
+    args = p.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
