@@ -33,6 +33,8 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     learning.INVITATION_SENT: learning.InvitationSent,
     learning.ELEARNING_COMPLETED: learning.ElearningCompleted,
     learning.CERTIFICATE_ISSUED: learning.CertificateIssued,
+    workshop.PARENT_ATTENDED: workshop.ParentAttended,
+    workshop.SAFEGUARDING_CONCERN_RECORDED: workshop.SafeguardingConcernRecorded,
     notification.CONTACT_RECORDED: notification.ContactRecorded,
     notification.REQUESTED: notification.NotificationRequested,
     notification.SENT: notification.NotificationSent,

@@ -1,6 +1,7 @@
 """Workshop types: one delivery partner per lot writes these to `ptfc.partner.workshops.<lot>`."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import AwareDatetime, Field
@@ -72,3 +73,28 @@ class SafeguardingConcernRaised(WireModel):
     person_id: str = Field(min_length=1, max_length=100)
     trainer_id: str = Field(min_length=1, max_length=100)
     session_id: str | None = Field(default=None, max_length=100)
+
+
+# Outbound facts of the workshops service (on `ptfc.workshops.events`), read by referral and
+# learning. Pinned here because other services depend on them; the workshops service may add more.
+PARENT_ATTENDED = "ptfc.workshops.parent-attended.v1"
+SAFEGUARDING_CONCERN_RECORDED = "ptfc.workshops.safeguarding-concern-recorded.v1"
+
+
+class ParentAttended(WireModel):
+    """A parent took part in a whole workshop (attendance was recorded as attended)."""
+
+    person_id: str
+    session_id: str
+    lot: str
+    attended_on: date
+    recorded_at: AwareDatetime
+    follow_up: bool = False
+
+
+class SafeguardingConcernRecorded(WireModel):
+    """No detail and no trainer identity beyond the id: the FCA is told, the plan closes."""
+
+    person_id: str
+    lot: str
+    session_id: str | None = None
