@@ -59,3 +59,13 @@ def shared_schemas() -> Path:
         pytest.skip(f"../shared/schemas not found at {SHARED_SCHEMAS}: the standards' schemas are "
                     "only beside the repo in the project's own checkout")
     return SHARED_SCHEMAS
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server (aiosmtpd) on a free local port, keeping what it receives."""
+    from ptfc.stack.ports import free_port
+    from ptfc.stack.smtp_sink import SmtpSink
+    sink = SmtpSink(free_port()).start()
+    yield sink
+    sink.stop()

@@ -54,3 +54,5 @@ class Settings(BaseSettings):
     smtp_from: str = "Planning Together for Children <no-reply@ptfc.example>"
     smtp_timeout_seconds: float = 15.0
     smtp_concurrency: int = 4
+    smtp_max_attempts: int = 8
+    smtp_retry_base_seconds: float = 5.0

@@ -1,0 +1,9 @@
+"""Learning service wiring."""
+from pathlib import Path
+
+from ptfc.kit.service import ServiceSpec
+from services.learning import invitations
+from services.learning.handlers import build_router
+
+SPEC = ServiceSpec(name="learning", package_dir=Path(__file__).parent, build_router=build_router,
+                   http_routes=invitations.add_routes)

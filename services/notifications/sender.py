@@ -1,0 +1,113 @@
+"""The sending loop: claim due notifications, send over SMTP, record each outcome at once.
+
+Each email's outcome commits right after its SMTP transaction (not per batch), so a crash can
+repeat at most the emails that were on the wire at that moment — with their stable Message-ID.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import asyncpg
+
+from contracts import notification as N
+from contracts import topics as T
+from ptfc.kit.logging import get_logger
+from ptfc.kit.outbox import Emitter
+from ptfc.kit.retry import TRANSIENT, backoff
+from services.notifications import domain, store
+from services.notifications.render import BadAddress, Renderer
+from services.notifications.smtp import Connection, SmtpError
+
+log = get_logger()
+LEASE = timedelta(seconds=120)
+
+
+class Sender:
+    def __init__(self, svc) -> None:
+        self.svc, self.s = svc, svc.settings
+        self.renderer = Renderer()
+        self.connections = [Connection(self.s) for _ in range(max(1, self.s.smtp_concurrency))]
+        self.wake = asyncio.Event()
+
+    async def run(self) -> None:
+        listener = None
+        attempt = 0
+        while True:
+            try:
+                if listener is None or listener.is_closed():
+                    listener = await asyncpg.connect(self.svc.dsn)
+                    await listener.add_listener("ptfc_notifications", lambda *_: self.wake.set())
+                claimed = await self.send_due()
+                attempt = 0
+                if claimed == 0:
+                    try:
+                        await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                    except asyncio.TimeoutError:
+                        pass
+                    self.wake.clear()
+            except asyncio.CancelledError:
+                for c in self.connections:
+                    await c.close()
+                raise
+            except TRANSIENT as exc:
+                attempt += 1
+                listener = None
+                log.warning("sender.retry", attempt=attempt, error=type(exc).__name__)
+                await asyncio.sleep(backoff(attempt, 0.2, 10.0))
+
+    async def send_due(self, limit: int = 200) -> int:
+        rows = await store.claim(self.svc.pool, self.svc.clock.now(), limit, LEASE)
+        if not rows:
+            return 0
+        queue: asyncio.Queue = asyncio.Queue()
+        for row in rows:
+            queue.put_nowait(row)
+        await asyncio.gather(*(self._worker(conn, queue) for conn in self.connections))
+        return len(rows)
+
+    async def _worker(self, conn: Connection, queue: asyncio.Queue) -> None:
+        while not queue.empty():
+            await self._deliver(conn, queue.get_nowait())
+
+    async def _deliver(self, conn: Connection, row) -> None:
+        nid, now = row["notification_id"], self.svc.clock.now()
+        try:
+            msg = self.renderer.build(notification_id=nid, template=row["template"], context=row["context"],
+                                      name=row["name"], address=row["email"], sender=self.s.smtp_from,
+                                      attachments=row["attachments"])
+            await conn.send(msg)
+            outcome = domain.Outcome("sent")
+        except BadAddress as exc:
+            outcome = domain.Outcome("failed", f"bad address: {exc}", permanent=True)
+        except SmtpError as exc:
+            outcome = domain.after_failure(exc.code, exc.reason, row["attempts"], self.s.smtp_max_attempts,
+                                           now, self.s.smtp_retry_base_seconds)
+        except Exception as exc:  # a template bug: retried a bounded number of times, then failed
+            outcome = domain.after_failure(None, f"render failed: {type(exc).__name__}", row["attempts"],
+                                           self.s.smtp_max_attempts, now, self.s.smtp_retry_base_seconds)
+        await self._record(row, outcome)
+
+    async def _record(self, row, outcome: domain.Outcome) -> None:
+        nid, now = row["notification_id"], self.svc.clock.now()
+        async with self.svc.pool.acquire() as conn:
+            async with conn.transaction():
+                emitter = Emitter(conn, self.svc.source, f"notification|{nid}|{row['attempts']}", now,
+                                  row["case_number"], self.svc.topic)
+                if outcome.status == "sent":
+                    await store.mark_sent(conn, nid, now)
+                    await emitter.emit(T.NOTIFICATIONS_EVENTS, N.SENT, N.NotificationSent(
+                        notification_id=nid, template=row["template"], role=row["role"]))
+                    self.svc.metrics.inc("emails_sent_total")
+                elif outcome.status == "retry":
+                    await store.mark_retry(conn, nid, outcome.retry_at, outcome.reason)
+                    self.svc.metrics.inc("email_retries_total")
+                else:
+                    await store.mark_failed(conn, nid, outcome.reason)
+                    await emitter.emit(T.NOTIFICATIONS_EVENTS, N.FAILED, N.NotificationFailed(
+                        notification_id=nid, template=row["template"], role=row["role"],
+                        permanent=outcome.permanent, reason=outcome.reason[:300]))
+                    self.svc.metrics.inc("emails_failed_total")
+        if outcome.status != "sent":
+            log.warning("email.not_sent", notification_id=nid, case=row["case_number"], status=outcome.status,
+                        reason=outcome.reason[:200])

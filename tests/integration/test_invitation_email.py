@@ -1,0 +1,76 @@
+"""Referral -> learning -> notifications, in-process, against the real broker, database and SMTP."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlparse
+
+from contracts import learning as L
+from contracts import notification as N
+from contracts import referral as R
+from contracts import topics as T
+from ptfc.kit.clock import ManualClock
+from services.learning.app import SPEC as LEARNING
+from services.notifications.app import SPEC as NOTIFICATIONS
+from services.referral.app import SPEC as REFERRAL
+from tests.support.builders import referral
+from tests.support.http import call
+from tests.support.kafka import TopicReader, envelope, eventually, publish
+from tests.support.services import running
+
+
+def link_token(msg) -> str:
+    text = msg.get_body(("plain",)).get_content()
+    url = re.search(r"https?://\S+/activate\?token=\S+", text).group(0)
+    return parse_qs(urlparse(url).query)["token"][0]
+
+
+async def test_invitation_email_has_a_working_single_use_link(settings, producer, smtp_sink):
+    s = settings.model_copy(update={"smtp_port": smtp_sink.port})
+    sent_at = datetime.now(timezone.utc)
+    clock = ManualClock(sent_at)
+    req = referral()
+    case, person = req["case_number"], req["parent"]["person_id"]
+    async with running(REFERRAL, s), running(LEARNING, s, clock=clock) as learning, running(NOTIFICATIONS, s) as notif:
+        events = await TopicReader(s.kafka_bootstrap_servers, notif.topic(T.NOTIFICATIONS_EVENTS)).start()
+        await publish(producer, notif.topic(T.PARTNER_REFERRALS),
+                      envelope(R.REQUESTED, req, subject=case, time=sent_at), case)
+        await eventually(lambda: smtp_sink.messages, timeout=40, what="invitation email")
+        msg = smtp_sink.messages[0]
+        assert msg["To"].addresses[0].addr_spec == req["parent"]["email"]
+        assert "Planning Together for Children" in msg["Subject"]
+        assert msg.get_body(("html",)) is not None and msg.get_body(("plain",)) is not None
+        assert re.fullmatch(r"<[0-9a-f]{32}@notifications\.ptfc>", msg["Message-ID"])
+        token = link_token(msg)
+        url = f"http://127.0.0.1:{learning.http_port}/invitations/verify"
+        status, body = await call("POST", url, {"token": token})
+        assert (status, body["person_id"]) == (200, person)
+        assert (await call("POST", url, {"token": token + "x"}))[0] == 404
+        clock.set(sent_at + timedelta(hours=72))
+        assert (await call("POST", url, {"token": token}))[1]["state"] == "expired"
+        clock.set(sent_at + timedelta(hours=1))
+        await publish(producer, notif.topic(T.PARTNER_LEARNING),
+                      envelope(L.ACCOUNT_ACTIVATED, {"person_id": person}, subject=case,
+                               source="/partners/parent-hub"), case)
+        await eventually(lambda: learning.pool.fetchval(
+            "SELECT used_at IS NOT NULL FROM invitations WHERE person_id = $1", person), what="activation")
+        assert (await call("POST", url, {"token": token}))[1]["state"] == "used"
+        sent = await events.wait_for(lambda es: [e for e in es if e["type"] == N.SENT], what="sent event")
+        assert sent[0]["subject"] == case and req["parent"]["email"] not in str(sent[0])
+        await events.stop()
+
+
+async def test_permanent_refusal_is_recorded_and_published_once(settings, producer, smtp_sink):
+    s = settings.model_copy(update={"smtp_port": smtp_sink.port})
+    req = referral()
+    smtp_sink.keeper.refuse.add(req["parent"]["email"].lower())
+    case = req["case_number"]
+    async with running(REFERRAL, s), running(LEARNING, s), running(NOTIFICATIONS, s) as notif:
+        events = await TopicReader(s.kafka_bootstrap_servers, notif.topic(T.NOTIFICATIONS_EVENTS)).start()
+        await publish(producer, notif.topic(T.PARTNER_REFERRALS), envelope(R.REQUESTED, req, subject=case), case)
+        failed = await events.wait_for(lambda es: [e for e in es if e["type"] == N.FAILED], timeout=40)
+        assert failed[0]["data"]["permanent"] is True and "550" in failed[0]["data"]["reason"]
+        row = await notif.pool.fetchrow("SELECT status, attempts FROM notifications")
+        assert (row["status"], row["attempts"]) == ("failed", 1)
+        assert smtp_sink.messages == []
+        await events.stop()
