@@ -98,3 +98,88 @@ class SafeguardingConcernRecorded(WireModel):
     person_id: str
     lot: str
     session_id: str | None = None
+
+
+# More outbound facts of the workshops service (on `ptfc.workshops.events`). None carries a name,
+# an email, a phone number, a venue or a join link: every service and partner may read them.
+BOOKING_CONFIRMED = "ptfc.workshops.booking-confirmed.v1"
+BOOKING_REFUSED = "ptfc.workshops.booking-refused.v1"
+BOOKING_RELEASED = "ptfc.workshops.booking-released.v1"
+PARENT_ABSENT = "ptfc.workshops.parent-absent.v1"
+ATTENDANCE_REFUSED = "ptfc.workshops.attendance-refused.v1"
+FOLLOW_UP_DUE = "ptfc.workshops.follow-up-due.v1"
+FOLLOW_UP_OVERDUE = "ptfc.workshops.follow-up-overdue.v1"
+FOLLOW_UP_OUTCOME_RECORDED = "ptfc.workshops.follow-up-recorded.v1"
+
+
+class BookingConfirmed(WireModel):
+    person_id: str
+    session_id: str
+    lot: str
+    starts_at: AwareDatetime
+    mode: Literal["online", "in_person"]
+    elearning_complete: bool = Field(description="False: the parent must finish it before the start.")
+
+
+class BookingRefused(WireModel):
+    """Why the parent could not be placed, and the earliest session that fits, if any."""
+
+    person_id: str
+    lot: str
+    reason: str = Field(description="session_full | co_parent_booked | in_person_needed | "
+                                    "session_started | session_cancelled | session_not_found | "
+                                    "already_booked | already_attended | no_session_fits")
+    requested_session_id: str | None = None
+    offered_session_id: str | None = None
+    offered_starts_at: AwareDatetime | None = None
+
+
+class BookingReleased(WireModel):
+    """The parent no longer holds a place in the session (and, except on withdrawal, may rebook)."""
+
+    person_id: str
+    session_id: str
+    lot: str
+    reason: str = Field(description="session_cancelled | elearning_incomplete | booking_cancelled | "
+                                    "referral_withdrawn")
+
+
+class ParentAbsent(WireModel):
+    person_id: str
+    session_id: str
+    lot: str
+    recorded_at: AwareDatetime
+
+
+class AttendanceRefused(WireModel):
+    """One entry of an attendance record refused; the rest of the record was applied."""
+
+    person_id: str
+    session_id: str
+    lot: str
+    reason: str = Field(description="elearning_incomplete | not_booked")
+
+
+class FollowUpDue(WireModel):
+    person_id: str
+    session_id: str
+    lot: str
+    trainer_id: str
+    due_at: AwareDatetime
+
+
+class FollowUpOverdue(WireModel):
+    person_id: str
+    session_id: str
+    lot: str
+    trainer_id: str
+    due_at: AwareDatetime
+
+
+class FollowUpOutcomeRecorded(WireModel):
+    person_id: str
+    session_id: str
+    lot: str
+    outcome: Literal["spoke", "unreachable", "declined"]
+    recorded_at: AwareDatetime
+    late: bool = Field(description="Recorded after the call was due.")
