@@ -15,6 +15,9 @@ INVITATION_SENT = "ptfc.learning.invitation-sent.v1"
 INVITATION_REISSUE_REQUESTED = "ptfc.learning.invitation-reissue-requested.v1"
 ELEARNING_COMPLETED = "ptfc.learning.elearning-completed.v1"
 CERTIFICATE_ISSUED = "ptfc.learning.certificate-issued.v1"
+# Internal and sensitive (a name): written by the referral service at acceptance to the learning
+# service's own input topic `ptfc.learning.names`, read only by learning, never on an events topic.
+CERTIFICATE_NAME_RECORDED = "ptfc.learning.certificate-name-recorded.v1"
 
 MODULES = ("welcome", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8")
 Module = Literal["welcome", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]
@@ -60,3 +63,10 @@ class CertificateIssued(WireModel):
     issued_at: datetime
     elearning_completed_on: date
     workshop_attended_on: date
+
+
+class CertificateNameRecorded(WireModel):
+    """The name printed on a parent's certificate, and nothing else about them."""
+
+    person_id: str = Field(min_length=1, max_length=100)
+    display_name: str = Field(min_length=1, max_length=400)
