@@ -1,0 +1,67 @@
+"""Every topic and event type named in the partner contract exists in `contracts/`."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from contracts.lots import LOTS
+from contracts.registry import DATA_MODELS, PARTNER_TYPES
+from contracts.topics import all_topics
+from ptfc.registry import SERVICES
+
+NAME = re.compile(r"`(ptfc\.[A-Za-z0-9_.<>-]+)`")
+VERSIONED = re.compile(r"\.v\d+$")
+
+
+@pytest.fixture(scope="module")
+def contract(shared_schemas) -> str:
+    path = shared_schemas.parent / "partner-contract.md"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    return path.read_text(encoding="utf-8")
+
+
+def contract_topics(text: str) -> set[str]:
+    """Topic names in the contract, placeholders expanded (`<lot>`: each lot, `<service>`: each service)."""
+    out: set[str] = set()
+    for name in set(NAME.findall(text)):
+        if VERSIONED.search(name):
+            continue  # an event type, not a topic
+        if "<lot>" in name:
+            out |= {name.replace("<lot>", lot) for lot in LOTS}
+        elif "<service>" in name:
+            out |= {name.replace("<service>", s) for s in SERVICES}
+        else:
+            out.add(name)
+    return out
+
+
+def test_contract_topics_are_in_contracts_topics(contract):
+    topics = contract_topics(contract)
+    # Guard the parser: these must be found, or the check below proves nothing.
+    assert {"ptfc.partner.referrals", "ptfc.partner.workshops.lot-north", "ptfc.deadletter",
+            "ptfc.referral.events"} <= topics
+    missing = sorted(topics - set(all_topics(LOTS)))
+    assert not missing, f"topics in partner-contract.md but not in contracts/topics.py: {missing}"
+
+
+def test_contract_event_types_are_registered(contract):
+    types = {n for n in NAME.findall(contract) if VERSIONED.search(n)}
+    assert types, "no event types found in the contract"
+    missing = sorted(types - set(DATA_MODELS))
+    assert not missing, f"event types in partner-contract.md but not in contracts/registry.py: {missing}"
+
+
+def test_contract_input_types_are_accepted_on_partner_topics(contract):
+    # Each input type has its own bold paragraph (**ptfc.x.y.v1**: fields...). The project may
+    # accept more (the contract allows additions), never fewer.
+    headed = set(re.findall(r"\*\*(ptfc\.[a-z0-9.-]+\.v\d+)\*\*", contract))
+    assert len(headed) >= 16, "the contract's type headings were not found"
+    missing = sorted(headed - set().union(*PARTNER_TYPES.values()))
+    assert not missing, f"contract input types no partner topic accepts: {missing}"
+
+
+def test_placeholders_expand():
+    assert contract_topics("`ptfc.partner.workshops.<lot>` `ptfc.<service>.events` `ptfc.a.b.v1`") == (
+        {f"ptfc.partner.workshops.{lot}" for lot in LOTS} | {f"ptfc.{s}.events" for s in SERVICES})
