@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 
 from contracts.lots import LOTS
@@ -17,7 +18,14 @@ SERVICES = {
 
 def available() -> list[str]:
     """Services whose package is present (a service still being built is simply not listed)."""
-    return [name for name, mod in SERVICES.items() if importlib.util.find_spec(mod) is not None]
+    out = []
+    for name, mod in SERVICES.items():
+        try:
+            if importlib.util.find_spec(mod) is not None:
+                out.append(name)
+        except ModuleNotFoundError:  # the service's package folder is not there at all
+            pass
+    return out
 
 
 def spec(name: str):

@@ -1,5 +1,6 @@
 """Registers a service's single faststream subscriber over all the topics it reads."""
-from __future__ import annotations
+# No `from __future__ import annotations` here: faststream reads `on_batch`'s annotation at
+# runtime to document the payload, and a string naming a local variable cannot be resolved.
 
 import asyncio
 from typing import Any

@@ -1,0 +1,83 @@
+"""The kit's consumer against the real broker and database: dead letters, repeats, failures."""
+from __future__ import annotations
+
+import json
+
+from contracts import learning as L
+from contracts import topics as T
+from tests.support.builders import uid
+from tests.support.kafka import TopicReader, envelope, eventually, publish
+from tests.support.probe import app as probe
+from tests.support.services import running
+
+HUB = "/partners/parent-hub"
+
+
+def activated(person: str, case: str) -> dict:
+    return envelope(L.ACCOUNT_ACTIVATED, {"person_id": person}, subject=case, source=HUB)
+
+
+async def effects(svc, person: str) -> int:
+    return await svc.pool.fetchval("SELECT count(*) FROM effects WHERE person_id = $1", person)
+
+
+async def test_bad_input_is_dead_lettered_and_good_messages_behind_it_are_processed(settings, producer):
+    case, good = uid("C"), uid("P")
+    junk = bytes(range(256)) * 4096  # 1 MiB, not UTF-8
+    bad = [
+        (b"not json at all", "not JSON"),
+        (json.dumps({"hello": "world"}).encode(), "not a CloudEvents 1.0 envelope"),
+        (json.dumps(envelope("ptfc.unknown.v1", {}, subject=case)).encode(), "unknown type"),
+        (json.dumps(envelope(L.ACCOUNT_ACTIVATED, {"person": 1}, subject=case)).encode(), "data does not match"),
+        (junk, "not JSON"),
+    ]
+    async with running(probe.SPEC, settings) as svc:
+        dl = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.DEADLETTER)).start()
+        topic = svc.topic(T.PARTNER_LEARNING)
+        for value, _ in bad:
+            await publish(producer, topic, value, case)
+        await publish(producer, topic, activated(good, case), case)
+        await eventually(lambda: effects(svc, good), what="good message processed")
+        await dl.wait_for(lambda _: len(dl.records) >= len(bad), what="five dead letters")
+        by_offset = sorted(dl.records, key=lambda r: int(dict(r.headers)["ptfc-origin-offset"]))
+        for rec, (value, reason) in zip(by_offset, bad):
+            h = {k: v.decode() for k, v in rec.headers}
+            assert reason in h["ptfc-reason"], h["ptfc-reason"]
+            assert h["ptfc-origin-topic"] == topic and h["ptfc-service"] == "probe"
+            assert h["ptfc-origin-partition"].isdigit()
+            assert rec.value == value  # copied unchanged
+        await dl.stop()
+
+
+async def test_a_repeated_event_has_one_effect(settings, producer):
+    case, person = uid("C"), uid("P")
+    ev = activated(person, case)
+    async with running(probe.SPEC, settings) as svc:
+        out = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.LEARNING_EVENTS)).start()
+        for _ in range(3):
+            await publish(producer, svc.topic(T.PARTNER_LEARNING), ev, case)
+        marker = uid("P")
+        await publish(producer, svc.topic(T.PARTNER_LEARNING), activated(marker, case), case)
+        await eventually(lambda: effects(svc, marker), what="marker processed")
+        assert await effects(svc, person) == 1
+        await out.wait_for(lambda es: len(es) >= 2, what="outputs")
+        assert [e["data"]["person_id"] for e in out.events()] == [person, marker]
+        assert svc.metrics.counters["duplicates_total"] == 2
+        await out.stop()
+
+
+async def test_failure_after_the_write_leaves_no_half_state_and_poison_is_dead_lettered(settings, producer):
+    case, flaky, poison, after = uid("C"), uid("P"), uid("poison"), uid("P")
+    probe.FAILURES[flaky] = 2  # fails twice after its INSERT, then succeeds
+    s = settings.model_copy(update={"max_attempts": 3})
+    async with running(probe.SPEC, s) as svc:
+        dl = await TopicReader(s.kafka_bootstrap_servers, svc.topic(T.DEADLETTER)).start()
+        for person in (flaky, poison, after):
+            await publish(producer, svc.topic(T.PARTNER_LEARNING), activated(person, case), case)
+        await eventually(lambda: effects(svc, after), what="message after the poison one")
+        assert await effects(svc, flaky) == 1  # the two failed tries left nothing behind
+        assert await effects(svc, poison) == 0
+        await dl.wait_for(lambda _: dl.records, what="poison dead letter")
+        reason = dict(dl.records[0].headers)["ptfc-reason"].decode()
+        assert reason.startswith("handler failed 3 times: RuntimeError")
+        await dl.stop()

@@ -1,0 +1,40 @@
+"""Probe service: records one row per account-activated event and emits nothing else.
+
+`fail_after_write` (a dict person_id -> failures left) makes the handler raise *after* its
+write, to show the savepoint leaves no half-state. A person_id starting with 'poison' always fails.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from faststream.kafka import KafkaRouter
+
+from contracts import learning as L
+from contracts import topics as T
+from contracts.envelope import CloudEvent
+from ptfc.kit.consumer import Context, Route
+from ptfc.kit.service import ServiceSpec
+from ptfc.kit.subscribe import subscribe
+
+FAILURES: dict[str, int] = {}
+
+
+async def on_account_activated(ctx: Context, event: CloudEvent[L.AccountActivated]) -> None:
+    person = event.data.person_id
+    await ctx.conn.execute("INSERT INTO effects(person_id, event_id) VALUES ($1, $2)", person, event.id)
+    if person.startswith("poison"):
+        raise RuntimeError("this message always fails")
+    if FAILURES.get(person, 0) > 0:
+        FAILURES[person] -= 1
+        raise RuntimeError("failing after the write")
+    await ctx.emit(T.LEARNING_EVENTS, L.ACCOUNT_ACTIVATED, event.data)
+
+
+def build_router(svc) -> KafkaRouter:
+    router = KafkaRouter()
+    subscribe(router, svc, {T.PARTNER_LEARNING: Route({L.ACCOUNT_ACTIVATED: on_account_activated}, strict=True)},
+              list[CloudEvent[L.AccountActivated]], "probe")
+    return router
+
+
+SPEC = ServiceSpec(name="probe", package_dir=Path(__file__).parent, build_router=build_router)

@@ -1,0 +1,5 @@
+CREATE TABLE effects (
+    person_id text NOT NULL,
+    event_id  text NOT NULL,
+    at        timestamptz NOT NULL DEFAULT now()
+);
