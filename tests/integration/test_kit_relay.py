@@ -32,6 +32,8 @@ async def test_relay_killed_mid_batch_republishes_and_loses_nothing(settings, ns
         # Freeze the relay (SIGSTOP) and compare what the broker holds with what the database
         # calls sent; only a relay frozen mid-batch (published, not yet marked) is killed.
         marked_at_kill = on_broker = 0
+        await eventually(lambda: _at_least(pool, sent, BATCH), timeout=60, interval=0.01,
+                         what="the relay under way")
         for _ in range(2000):
             proc.send_signal(signal.SIGSTOP)
             on_broker = await _on_broker(reader)
@@ -71,6 +73,10 @@ async def _on_broker(reader: TopicReader) -> int:
     """How many records the topic holds now (sum of end offsets)."""
     tps = list(reader.consumer.assignment())
     return sum((await reader.consumer.end_offsets(tps)).values())
+
+
+async def _at_least(pool, sql, value) -> bool:
+    return await pool.fetchval(sql) >= value
 
 
 async def _equals(pool, sql, value) -> bool:
