@@ -66,7 +66,12 @@ class Service:
 
     @property
     def database(self) -> str:
-        return self.settings.database_name or database_for(self.name, self.settings.lot if self.spec.needs_lot else None)
+        if self.settings.database_name:
+            return self.settings.database_name
+        name = database_for(self.name, self.settings.lot if self.spec.needs_lot else None)
+        # A namespace is a whole environment: its own topics, groups and databases.
+        ns = self.settings.topic_namespace.replace("-", "_").replace(".", "_")
+        return f"{ns}_{name}" if ns else name
 
     @property
     def dsn(self) -> str:

@@ -56,3 +56,5 @@ class Settings(BaseSettings):
     smtp_concurrency: int = 4
     smtp_max_attempts: int = 8
     smtp_retry_base_seconds: float = 5.0
+    # A claimed email not recorded within the lease (its sender died) is sent again, same Message-ID.
+    smtp_lease_seconds: float = 30.0

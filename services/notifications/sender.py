@@ -6,7 +6,7 @@ repeat at most the emails that were on the wire at that moment — with their st
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import asyncpg
 
@@ -20,7 +20,12 @@ from services.notifications.render import BadAddress, Renderer
 from services.notifications.smtp import Connection, SmtpError
 
 log = get_logger()
-LEASE = timedelta(seconds=120)
+
+
+def wall_now() -> datetime:
+    """Sending is operational, not a programme rule: it runs on the wall clock (as Postgres's
+    now() does for new rows), whatever clock the service's timers are given."""
+    return datetime.now(timezone.utc)
 
 
 class Sender:
@@ -56,8 +61,9 @@ class Sender:
                 log.warning("sender.retry", attempt=attempt, error=type(exc).__name__)
                 await asyncio.sleep(backoff(attempt, 0.2, 10.0))
 
-    async def send_due(self, limit: int = 200) -> int:
-        rows = await store.claim(self.svc.pool, self.svc.clock.now(), limit, LEASE)
+    async def send_due(self, limit: int = 100) -> int:
+        rows = await store.claim(self.svc.pool, wall_now(), limit,
+                                 timedelta(seconds=self.s.smtp_lease_seconds))
         if not rows:
             return 0
         queue: asyncio.Queue = asyncio.Queue()
@@ -71,7 +77,7 @@ class Sender:
             await self._deliver(conn, queue.get_nowait())
 
     async def _deliver(self, conn: Connection, row) -> None:
-        nid, now = row["notification_id"], self.svc.clock.now()
+        nid, now = row["notification_id"], wall_now()
         try:
             msg = self.renderer.build(notification_id=nid, template=row["template"], context=row["context"],
                                       name=row["name"], address=row["email"], sender=self.s.smtp_from,
@@ -89,7 +95,7 @@ class Sender:
         await self._record(row, outcome)
 
     async def _record(self, row, outcome: domain.Outcome) -> None:
-        nid, now = row["notification_id"], self.svc.clock.now()
+        nid, now = row["notification_id"], wall_now()
         async with self.svc.pool.acquire() as conn:
             async with conn.transaction():
                 emitter = Emitter(conn, self.svc.source, f"notification|{nid}|{row['attempts']}", now,

@@ -1,0 +1,131 @@
+"""Partner events in, emails and partner events out, with every service a separate process."""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+from collections import Counter
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from contracts import notification as N
+from contracts import referral as R
+from contracts import topics as T
+from tests.support.builders import referral, uid
+from tests.support.http import call
+from tests.support.kafka import TopicReader, envelope, eventually, publish
+
+PERSONAL: list[str] = []  # every name, email and phone these tests send, checked at the end
+
+
+def remember(req: dict) -> dict:
+    p = req["parent"]
+    PERSONAL.extend([p["given_name"] + " " + p["family_name"], p["email"], p["phone"], req["fca"]["email"]])
+    return req
+
+
+def mails_to(system, address: str) -> list:
+    return [m for m in system.sink.messages if m["To"].addresses[0].addr_spec == address]
+
+
+def token_of(msg) -> str:
+    url = re.search(r"https://hub\.example/parent-hub/activate\?token=\S+", msg.get_body(("plain",)).get_content())
+    return parse_qs(urlparse(url.group(0)).query)["token"][0]
+
+
+async def test_co_parents_each_get_their_own_single_invitation(system, producer):
+    case = uid("C")
+    a, b = uid("P"), uid("P")
+    ra = remember(referral(case=case, person=a, co_parent_person_ids=[b]))
+    rb = remember(referral(case=case, person=b, co_parent_person_ids=[a]))
+    rb["parent"].update(given_name="Sam", family_name="Other", phone="+44 7700 900456")
+    PERSONAL.extend(["Sam Other", "+44 7700 900456"])
+    for r in (ra, rb):
+        await publish(producer, system.topic(T.PARTNER_REFERRALS), envelope(R.REQUESTED, r, subject=case), case)
+    await eventually(lambda: mails_to(system, ra["parent"]["email"]) and mails_to(system, rb["parent"]["email"]),
+                     timeout=60, what="both invitations")
+    verify = f"http://127.0.0.1:{system.port('learning')}/invitations/verify"
+    for mine, other in ((ra, rb), (rb, ra)):
+        [msg] = mails_to(system, mine["parent"]["email"])
+        whole = msg.as_string()
+        assert other["parent"]["email"] not in whole and other["parent"]["family_name"] not in whole
+        assert other["parent"]["person_id"] not in whole
+        status, body = await call("POST", verify, {"token": token_of(msg)})
+        assert status == 200 and body["person_id"] == mine["parent"]["person_id"]
+    await asyncio.sleep(2)  # room for a wrong second email to arrive
+    assert len(mails_to(system, ra["parent"]["email"])) == 1 == len(mails_to(system, rb["parent"]["email"]))
+
+
+async def test_rejected_referral_is_one_event_with_every_reason_and_no_email(system, producer, infra):
+    req = remember(referral(route="self_referral", cafcass_area="nowhere"))
+    req["fca"]["email"] = "broken@"
+    case = req["case_number"]
+    events = await TopicReader(infra.kafka, system.topic(T.REFERRAL_EVENTS)).start()
+    ev = envelope(R.REQUESTED, req, subject=case)
+    await publish(producer, system.topic(T.PARTNER_REFERRALS), ev, case)
+    await publish(producer, system.topic(T.PARTNER_REFERRALS), ev, case)  # a repeat changes nothing
+    mine = lambda es: [e for e in es if e["subject"] == case]
+    await events.wait_for(mine, timeout=30, what="the rejection")
+    await asyncio.sleep(2)
+    await events.poll()
+    [rejected] = mine(events.events())
+    assert rejected["type"] == R.REJECTED
+    assert {r["code"] for r in rejected["data"]["reasons"]} == {"route_not_allowed", "unknown_cafcass_area",
+                                                                 "invalid_email"}
+    assert mails_to(system, req["parent"]["email"]) == []
+    await events.stop()
+
+
+async def test_notifications_killed_mid_burst_still_delivers_each_email(system, producer):
+    """SIGKILL the notification service while 200 invitations are in flight, then restart it."""
+    reqs = [remember(referral()) for _ in range(200)]
+    wanted = {r["parent"]["email"] for r in reqs}
+    for r in reqs:
+        await publish(producer, system.topic(T.PARTNER_REFERRALS),
+                      envelope(R.REQUESTED, r, subject=r["case_number"]), r["case_number"])
+    delivered = lambda: [m for m in system.sink.messages if m["To"].addresses[0].addr_spec in wanted]
+    await eventually(lambda: len(delivered()) >= 20, timeout=90, interval=0.01, what="burst under way")
+    label, port, proc = system.procs["notifications"]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    at_kill = len(delivered())
+    system.start("notifications", port=port)
+    await system.wait_ready(["notifications"])
+    await eventually(lambda: len({m["Message-ID"] for m in delivered()}) >= 200, timeout=120,
+                     what="all 200 invitations")
+    await asyncio.sleep(4)  # past the lease: any email left claimed would be resent by now
+    mails = delivered()
+    by_id = Counter(m["Message-ID"] for m in mails)
+    per_recipient = Counter(m["To"].addresses[0].addr_spec for m in mails)
+    repeats = len(mails) - len(by_id)
+    print(f"\nkill at {at_kill}/200 delivered; {len(mails)} SMTP deliveries, {len(by_id)} distinct, "
+          f"{repeats} repeated (same Message-ID)")
+    assert len(by_id) == 200 and set(per_recipient) == wanted
+    # Each recipient has one email: any repeat is the same message (same Message-ID) re-sent
+    # because the kill fell between the SMTP server's 250 and our record of it.
+    for address in wanted:
+        assert len({m["Message-ID"] for m in mails if m["To"].addresses[0].addr_spec == address}) == 1
+    assert repeats <= int(system.env.get("SMTP_CONCURRENCY", "4"))
+
+
+async def test_no_personal_data_in_logs_or_outbound_topics(system, infra):
+    assert PERSONAL, "runs after the tests above"
+    bootstrap = infra.kafka
+    outbound = [T.REFERRAL_EVENTS, T.LEARNING_EVENTS, T.NOTIFICATIONS_EVENTS, T.WORKSHOPS_EVENTS, T.PLANS_EVENTS]
+    seen = 0
+    for name in outbound:
+        reader = await TopicReader(bootstrap, system.topic(name)).start()
+        for _ in range(5):
+            await reader.poll()
+        seen += len(reader.records)
+        text = b"\n".join(r.value for r in reader.records).decode(errors="replace")
+        await reader.stop()
+        leaks = [p for p in set(PERSONAL) if p in text]
+        assert not leaks, f"{name} carries personal data: {len(leaks)} values"
+    assert seen > 200
+    logs = system.logs()
+    assert "service.started" in logs
+    leaks = [p for p in set(PERSONAL) if p in logs]
+    assert not leaks, f"service logs carry personal data: {leaks[:3]}"
