@@ -1,0 +1,81 @@
+"""Attendance records and follow-up calls."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from contracts import topics as T
+from contracts import workshop as W
+from contracts.envelope import CloudEvent
+from ptfc.kit import timers
+from ptfc.kit.consumer import Context
+from ptfc.kit.deadletter import DeadLetter
+from services.workshops import booking, domain, store
+from services.workshops import store_follow_ups as follow_ups
+from services.workshops.domain import Verdict
+
+
+async def _set_up_follow_up(ctx: Context, session, v: Verdict) -> None:
+    due_at = domain.follow_up_due(session["ends_at"], ctx.service.settings.follow_up_due_days)
+    person_id, case = v.person_id, v.seat.case_number
+    if not await follow_ups.add(ctx.conn, person_id, session["session_id"], case, session["trainer_id"], due_at):
+        return
+    key, payload = f"{person_id}|{session['session_id']}", {"person_id": person_id,
+                                                              "session_id": session["session_id"]}
+    await timers.schedule(ctx.conn, "follow_up_reminder", key, case,
+                          due_at - domain.FOLLOW_UP_REMINDER_BEFORE, payload)
+    await timers.schedule(ctx.conn, "follow_up_overdue", key, case, due_at, payload)
+    await ctx.emit(T.WORKSHOPS_EVENTS, W.FOLLOW_UP_DUE, W.FollowUpDue(
+        person_id=person_id, session_id=session["session_id"], lot=ctx.service.settings.lot,
+        trainer_id=session["trainer_id"], due_at=due_at), subject=case)
+
+
+async def _apply(ctx: Context, session, v: Verdict, at: datetime) -> None:
+    lot, session_id = ctx.service.settings.lot, session["session_id"]
+    subject = v.seat.case_number if v.seat else ctx.event.subject
+    if v.outcome == "refused":
+        await ctx.emit(T.WORKSHOPS_EVENTS, W.ATTENDANCE_REFUSED, W.AttendanceRefused(
+            person_id=v.person_id, session_id=session_id, lot=lot, reason=v.reason), subject=subject)
+        if v.release:
+            await booking.release(ctx, v.seat.booking_id, v.person_id, session_id, subject, v.reason, at,
+                                  rebook=True)
+        return
+    await store.close_booking(ctx.conn, v.seat.booking_id, v.outcome, None, at)
+    if v.outcome == "attended":
+        await ctx.emit(T.WORKSHOPS_EVENTS, W.PARENT_ATTENDED, W.ParentAttended(
+            person_id=v.person_id, session_id=session_id, lot=lot,
+            attended_on=domain.attended_on(session["ends_at"]), recorded_at=at, follow_up=v.follow_up),
+            subject=subject)
+        if v.follow_up:
+            await _set_up_follow_up(ctx, session, v)
+        return
+    await ctx.emit(T.WORKSHOPS_EVENTS, W.PARENT_ABSENT, W.ParentAbsent(
+        person_id=v.person_id, session_id=session_id, lot=lot, recorded_at=at), subject=subject)
+    await booking.offer_rebooking(ctx, v.person_id, subject, session_id, "absent", at)
+
+
+async def on_attendance_recorded(ctx: Context, event: CloudEvent[W.AttendanceRecorded]) -> None:
+    rec = event.data
+    await store.lock_lot(ctx.conn)
+    session = await store.session(ctx.conn, rec.session_id)
+    if session is None:
+        raise DeadLetter(f"no session with this session_id in {ctx.service.settings.lot}")
+    if session["status"] == "cancelled":
+        raise DeadLetter("the session was cancelled")
+    if event.time < session["starts_at"]:
+        raise DeadLetter("attendance recorded before the session started")
+    rows = await store.bookings(ctx.conn, session_id=rec.session_id, live=False)
+    for verdict in domain.judge_record(rec.attendance, store.seats(rows), session["starts_at"]):
+        await _apply(ctx, session, verdict, event.time)
+    await store.set_session(ctx.conn, rec.session_id, attendance_at=event.time)
+
+
+async def on_follow_up_recorded(ctx: Context, event: CloudEvent[W.FollowUpRecorded]) -> None:
+    person_id = event.data.person_id
+    call = await follow_ups.open_for(ctx.conn, person_id)
+    if call is None:
+        raise DeadLetter("no follow-up call is open for this person_id")
+    await follow_ups.record_outcome(ctx.conn, person_id, call["session_id"], event.data.outcome, event.time)
+    await ctx.emit(T.WORKSHOPS_EVENTS, W.FOLLOW_UP_OUTCOME_RECORDED, W.FollowUpOutcomeRecorded(
+        person_id=person_id, session_id=call["session_id"], lot=ctx.service.settings.lot,
+        outcome=event.data.outcome, recorded_at=event.time, late=event.time > call["due_at"]),
+        subject=call["case_number"])

@@ -1,0 +1,96 @@
+"""Booking handlers, and releasing a place (used by every path that frees one).
+
+Every booking decision runs under the lot lock (store.lock_lot): capacity and the co-parent rule
+span rows, and two replicas of a lot may be deciding at once.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from contracts import topics as T
+from contracts import workshop as W
+from contracts.envelope import CloudEvent
+from ptfc.kit import timers
+from ptfc.kit.consumer import Context
+from ptfc.kit.deadletter import DeadLetter
+from services.workshops import allocation, domain, notices, store
+
+
+async def active_parent(ctx: Any, person_id: str):
+    row = await store.parent(ctx.conn, person_id)
+    if row is None:
+        raise DeadLetter(f"no accepted referral for this person_id in {ctx.service.settings.lot}")
+    if row["status"] != "active":
+        raise DeadLetter("the referral for this person_id was withdrawn")
+    return row
+
+
+async def offer_rebooking(ctx: Any, person_id: str, subject: str, session_id: str, reason: str,
+                          at: datetime) -> None:
+    """Tell the parent to rebook, offering the earliest session that fits them at `at`."""
+    parent = await store.parent(ctx.conn, person_id)
+    sessions = await store.open_sessions(ctx.conn, at)
+    best = allocation.earliest_fitting(sessions, store.as_allocation_parent(parent), at)
+    offered = store.details(await store.session(ctx.conn, best.session_id)) if best else None
+    released = store.details(await store.session(ctx.conn, session_id))
+    await notices.rebook(ctx, person_id, subject, reason, released, offered, at)
+
+
+async def release(ctx: Any, booking_id: int, person_id: str, session_id: str, case_number: str,
+                  reason: str, at: datetime, *, rebook: bool) -> None:
+    await store.close_booking(ctx.conn, booking_id, "released", reason, at)
+    await ctx.emit(T.WORKSHOPS_EVENTS, W.BOOKING_RELEASED, W.BookingReleased(
+        person_id=person_id, session_id=session_id, lot=ctx.service.settings.lot, reason=reason),
+        subject=case_number)
+    if rebook:
+        await offer_rebooking(ctx, person_id, case_number, session_id, reason, at)
+
+
+async def _confirm(ctx: Context, parent, session_id: str, at: datetime) -> None:
+    person_id, case = parent["person_id"], parent["case_number"]
+    booking_id = await store.add_booking(ctx.conn, session_id, person_id, case, at)
+    details = store.details(await store.session(ctx.conn, session_id))
+    done = domain.elearning_done_by(await store.elearning_completed_at(ctx.conn, person_id), details.starts_at)
+    if not done:
+        # Both timers re-check the booking and the e-learning when they fire, so nothing cancels them.
+        payload = {"booking_id": booking_id}
+        await timers.schedule(ctx.conn, "elearning_reminder", str(booking_id), case,
+                              details.starts_at - domain.ELEARNING_REMINDER_BEFORE, payload)
+        await timers.schedule(ctx.conn, "elearning_check", str(booking_id), case, details.starts_at, payload)
+    await ctx.emit(T.WORKSHOPS_EVENTS, W.BOOKING_CONFIRMED, W.BookingConfirmed(
+        person_id=person_id, session_id=session_id, lot=ctx.service.settings.lot,
+        starts_at=details.starts_at, mode=details.mode, elearning_complete=done), subject=case)
+    await notices.booking_confirmed(ctx, person_id, case, details, done, at)
+
+
+async def on_booking_requested(ctx: Context, event: CloudEvent[W.BookingRequested]) -> None:
+    req = event.data
+    await store.lock_lot(ctx.conn)
+    parent = await active_parent(ctx, req.person_id)
+    sessions = await store.open_sessions(ctx.conn, event.time, req.session_id)
+    live = await store.bookings(ctx.conn, person_id=req.person_id)
+    decision = allocation.place(store.as_allocation_parent(parent), sessions, event.time, req.session_id,
+                                holds=live[0]["session_id"] if live else None,
+                                attended=await store.has_attended(ctx.conn, req.person_id))
+    if isinstance(decision, allocation.Placed):
+        await _confirm(ctx, parent, decision.session_id, event.time)
+        return
+    offered = decision.offered
+    await ctx.emit(T.WORKSHOPS_EVENTS, W.BOOKING_REFUSED, W.BookingRefused(
+        person_id=req.person_id, lot=ctx.service.settings.lot, reason=decision.reason,
+        requested_session_id=req.session_id, offered_session_id=offered and offered.session_id,
+        offered_starts_at=offered and offered.starts_at), subject=parent["case_number"])
+    details = store.details(await store.session(ctx.conn, offered.session_id)) if offered else None
+    await notices.booking_refused(ctx, req.person_id, parent["case_number"], decision.reason,
+                                  req.session_id, details)
+
+
+async def on_booking_cancelled(ctx: Context, event: CloudEvent[W.BookingCancelled]) -> None:
+    await store.lock_lot(ctx.conn)
+    live = await store.bookings(ctx.conn, person_id=event.data.person_id, session_id=event.data.session_id)
+    if not live:
+        raise DeadLetter("this parent holds no place in this session")
+    b = live[0]
+    await release(ctx, b["booking_id"], b["person_id"], b["session_id"], b["case_number"],
+                  "booking_cancelled", event.time, rebook=False)

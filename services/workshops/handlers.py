@@ -1,0 +1,121 @@
+"""Workshops subscribers for one lot: its partner topic, and the referral and learning facts."""
+from __future__ import annotations
+
+from typing import Union
+
+from faststream.kafka import KafkaRouter
+
+from contracts import learning as L
+from contracts import notification as N
+from contracts import referral as R
+from contracts import topics as T
+from contracts import workshop as W
+from contracts.envelope import CloudEvent
+from ptfc.kit.consumer import Context, Route
+from ptfc.kit.deadletter import DeadLetter
+from ptfc.kit.subscribe import publishes, subscribe
+from services.workshops import attendance, booking, domain, notices, store
+
+
+async def on_referral_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:
+    if event.data.lot != ctx.service.settings.lot:
+        return  # another lot's parent: that lot's instance keeps them
+    await store.upsert_parent(ctx.conn, event.data, event.time)
+
+
+async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAccepted]) -> None:
+    w = event.data
+    if w.lot != ctx.service.settings.lot:
+        return
+    await store.lock_lot(ctx.conn)
+    if not await store.withdraw_parent(ctx.conn, w.person_id, w.referral_id):
+        return
+    for b in await store.bookings(ctx.conn, person_id=w.person_id):
+        # No "please rebook" email: the parent is no longer referred.
+        await booking.release(ctx, b["booking_id"], w.person_id, b["session_id"], b["case_number"],
+                              "referral_withdrawn", event.time, rebook=False)
+
+
+async def on_elearning_completed(ctx: Context, event: CloudEvent[L.ElearningCompleted]) -> None:
+    completed_at = event.data.completed_at
+    if completed_at.tzinfo is None:  # the learning service sends aware times; be safe with naive ones
+        completed_at = completed_at.replace(tzinfo=event.time.tzinfo)
+    await store.record_elearning(ctx.conn, event.data.person_id, completed_at)
+
+
+async def on_session_scheduled(ctx: Context, event: CloudEvent[W.SessionScheduled]) -> None:
+    s = event.data
+    problem = domain.session_problem(s)
+    if problem:
+        raise DeadLetter(f"session not scheduled: {problem}")
+    existing = await store.session(ctx.conn, s.session_id)
+    if existing is not None:
+        if existing["fingerprint"] == domain.fingerprint(s):
+            return  # the same schedule sent again
+        raise DeadLetter("session_id already scheduled with other details: cancel it and schedule a new one")
+    starts_at, ends_at = domain.session_span(s)
+    await store.add_session(ctx.conn, s, domain.fingerprint(s), starts_at, ends_at, event.time)
+    await notices.trainer_recorded(ctx, s.trainer, event.subject)
+
+
+async def on_session_cancelled(ctx: Context, event: CloudEvent[W.SessionCancelled]) -> None:
+    await store.lock_lot(ctx.conn)
+    session = await store.session(ctx.conn, event.data.session_id)
+    if session is None:
+        raise DeadLetter(f"no session with this session_id in {ctx.service.settings.lot}")
+    if session["status"] == "cancelled":
+        return
+    if session["attendance_recorded_at"] is not None:
+        raise DeadLetter("attendance was already recorded for this session")
+    await store.set_session(ctx.conn, session["session_id"], cancelled=True)
+    for b in await store.bookings(ctx.conn, session_id=session["session_id"]):
+        await booking.release(ctx, b["booking_id"], b["person_id"], b["session_id"], b["case_number"],
+                              "session_cancelled", event.time, rebook=True)
+
+
+async def on_safeguarding_concern(ctx: Context, event: CloudEvent[W.SafeguardingConcernRaised]) -> None:
+    """Published at once, with no detail; no email from here (the other parent must learn nothing)."""
+    c = event.data
+    parent = await store.parent(ctx.conn, c.person_id)
+    if parent is None:
+        raise DeadLetter(f"no accepted referral for this person_id in {ctx.service.settings.lot}")
+    await store.add_concern(ctx.conn, c.person_id, c.trainer_id, c.session_id, event.time)
+    await ctx.emit(T.WORKSHOPS_EVENTS, W.SAFEGUARDING_CONCERN_RECORDED, W.SafeguardingConcernRecorded(
+        person_id=c.person_id, lot=ctx.service.settings.lot, session_id=c.session_id),
+        subject=parent["case_number"])
+
+
+PARTNER_ROUTES = {
+    W.SESSION_SCHEDULED: on_session_scheduled, W.SESSION_CANCELLED: on_session_cancelled,
+    W.BOOKING_REQUESTED: booking.on_booking_requested, W.BOOKING_CANCELLED: booking.on_booking_cancelled,
+    W.ATTENDANCE_RECORDED: attendance.on_attendance_recorded,
+    W.FOLLOW_UP_RECORDED: attendance.on_follow_up_recorded,
+    W.SAFEGUARDING_CONCERN_RAISED: on_safeguarding_concern,
+}
+Inbound = Union[
+    CloudEvent[W.SessionScheduled], CloudEvent[W.SessionCancelled], CloudEvent[W.BookingRequested],
+    CloudEvent[W.BookingCancelled], CloudEvent[W.AttendanceRecorded], CloudEvent[W.FollowUpRecorded],
+    CloudEvent[W.SafeguardingConcernRaised], CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted],
+    CloudEvent[L.ElearningCompleted]]
+Outbound = Union[
+    CloudEvent[W.BookingConfirmed], CloudEvent[W.BookingRefused], CloudEvent[W.BookingReleased],
+    CloudEvent[W.ParentAttended], CloudEvent[W.ParentAbsent], CloudEvent[W.AttendanceRefused],
+    CloudEvent[W.FollowUpDue], CloudEvent[W.FollowUpOverdue], CloudEvent[W.FollowUpOutcomeRecorded],
+    CloudEvent[W.SafeguardingConcernRecorded]]
+
+
+def build_router(svc) -> KafkaRouter:
+    router = KafkaRouter()
+    subscribe(router, svc, {
+        T.partner_workshops(svc.settings.lot): Route(PARTNER_ROUTES, strict=True),
+        T.REFERRAL_EVENTS: Route({R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted}),
+        T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: on_elearning_completed}),
+    }, list[Inbound], f"The {svc.settings.lot} delivery partner's sessions, bookings and attendance; "
+                      "accepted and withdrawn referrals of the lot; e-learning completions.")
+    publishes(router, svc, T.WORKSHOPS_EVENTS, Outbound,
+              "Bookings, attendance, follow-up calls and safeguarding concerns (no contact details).")
+    publishes(router, svc, T.NOTIFICATIONS_REQUESTS,
+              Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]],
+              "Trainers' contacts and emails to parents and trainers (read only by notifications).")
+    publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
+    return router

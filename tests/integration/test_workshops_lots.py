@@ -1,0 +1,80 @@
+"""Two lots side by side and two replicas of one lot: each lot's events are handled by its own
+instances only, and exactly once between the replicas."""
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from contextlib import AsyncExitStack
+
+from contracts import topics as T
+from contracts import workshop as W
+from contracts.topics import namespaced
+from ptfc.kit.clock import ManualClock
+from services.workshops.app import SPEC
+from tests.integration.test_workshops_support import T0, Partner, Readers, drain
+from tests.support.builders import uid
+from tests.support.kafka import eventually
+from tests.support.services import running
+
+START = T0.replace(day=4)
+
+
+def partner_partitions(svc, lot: str) -> set[int]:
+    """The partitions of the lot's partner topic this instance consumes now (faststream's consumer)."""
+    topic = namespaced(svc.settings.topic_namespace, T.partner_workshops(lot))
+    return {tp.partition for sub in svc.broker.subscribers if sub.consumer is not None
+            for tp in sub.consumer.assignment() if tp.topic == topic}
+
+
+async def test_lots_are_apart_and_replicas_share_a_lot_exactly_once(settings, producer):
+    clock = ManualClock(T0)
+    lots = {p.lot: p for p in (Partner(producer, settings, "lot-north"), Partner(producer, settings, "lot-east"))}
+    parents = {lot: [(uid("P"), uid("C")) for _ in range(4)] for lot in lots}
+    session = uid("S")  # the same session id in both lots: two different sessions
+    async with AsyncExitStack() as stack:
+        n1, e1 = await asyncio.gather(
+            stack.enter_async_context(running(SPEC, settings, clock=clock, lot="lot-north")),
+            stack.enter_async_context(running(SPEC, settings, clock=clock, lot="lot-east")))
+        n2 = await stack.enter_async_context(running(SPEC, settings, clock=clock, lot="lot-north"))
+        out = await stack.enter_async_context(Readers(settings.kafka_bootstrap_servers, settings.topic_namespace))
+        assert n1.database == n2.database != e1.database and n1.group_id == n2.group_id != e1.group_id
+
+        def split() -> bool:
+            a, b = partner_partitions(n1, "lot-north"), partner_partitions(n2, "lot-north")
+            return a | b == {0, 1} and not a & b
+        await eventually(split, what="the two north replicas splitting the north partner topic")
+        assert not partner_partitions(n1, "lot-east") and not partner_partitions(e1, "lot-north")
+
+        for lot, partner in lots.items():
+            for person, case in parents[lot]:
+                await partner.accepted(person, case)
+            await partner.schedule(session, [(START, 150)])
+        for svc in (n1, e1):
+            await eventually(lambda s=svc: s.pool.fetchval(
+                "SELECT (SELECT count(*) FROM parents) = 4 AND (SELECT count(*) FROM sessions) = 1"),
+                what=f"{svc.instance} storing its lot's parents and session")
+        for lot, partner in lots.items():
+            for n, (person, case) in enumerate(parents[lot]):
+                # Spread over both partitions, so both north replicas have bookings to decide; each
+                # request is then sent again, unchanged, to the other partition (so, for the north,
+                # to the other replica): the inbox gives it one effect.
+                env = await partner.book(person, case, session, partition=n % 2)
+                await partner.resend(env, partition=(n + 1) % 2)
+        await out.fact(W.BOOKING_CONFIRMED, n=8)
+        facts = await drain(out.events, n1.pool, e1.pool)
+        emails = await drain(out.requests, n1.pool, e1.pool)
+
+        for svc, lot, other in ((n1, "lot-north", "lot-east"), (e1, "lot-east", "lot-north")):
+            booked = await svc.pool.fetch("SELECT person_id FROM bookings WHERE status = 'booked'")
+            assert sorted(r["person_id"] for r in booked) == sorted(p for p, _ in parents[lot])
+            assert not await svc.pool.fetchval("SELECT count(*) FROM inbox WHERE source = $1", f"/partners/{other}")
+        handled = [svc.metrics.counters["events_handled_total"] for svc in (n1, n2)]
+        duplicates = sum(svc.metrics.counters["duplicates_total"] for svc in (n1, n2))
+
+    confirmed = Counter((f["data"]["person_id"], f["data"]["lot"]) for f in facts if f["type"] == W.BOOKING_CONFIRMED)
+    assert confirmed == Counter({(p, lot): 1 for lot in parents for p, _ in parents[lot]})
+    assert not [f for f in facts if f["type"] == W.BOOKING_REFUSED], "a repeat was decided twice"
+    mails = Counter(e["data"]["contact_id"] for e in emails if e["data"].get("template") == "workshop_booking_confirmed")
+    assert mails == Counter({p: 1 for lot in parents for p, _ in parents[lot]})
+    assert all(n > 0 for n in handled), f"one north replica did all the work: {handled}"
+    assert duplicates == 4, "each north repeat was recognised as one"
