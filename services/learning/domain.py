@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from contracts.learning import MODULES
 
 
 @dataclass(frozen=True)
@@ -35,3 +40,78 @@ def invitation_state(used_at: datetime | None, expires_at: datetime, now: dateti
     if now >= expires_at:
         return "expired"
     return "valid"
+
+
+# --- The programme clock ------------------------------------------------------------------------
+# Day N counts from the court's `ordered_on`; dates that matter to a parent are dates in England.
+ENGLAND = ZoneInfo("Europe/London")
+REMINDER_HOUR = 9  # a reminder goes out at 09:00 on its programme day, not at midnight
+
+
+def local_date(at: datetime) -> date:
+    return at.astimezone(ENGLAND).date()
+
+
+def long_date(day: date) -> str:
+    """'2 November 2026', as letters and certificates write dates."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def reminder_days(setting: str) -> list[int]:
+    """'7,12' -> [7, 12]; operators change the numbers, the rule stays."""
+    return sorted({int(part) for part in setting.split(",") if part.strip()})
+
+
+def reminders_ahead(ordered_on: date, days: list[int], accepted_at: datetime) -> list[tuple[int, datetime]]:
+    """(day, due_at) of the reminders still ahead when the referral is accepted.
+
+    A referral accepted late (say on day 20) gets no burst of stale reminders on top of its
+    invitation: a reminder already past at acceptance is not scheduled.
+    """
+    out = []
+    for day in days:
+        due = datetime.combine(ordered_on + timedelta(days=day), time(REMINDER_HOUR), ENGLAND)
+        if due > accepted_at:
+            out.append((day, due))
+    return out
+
+
+# --- E-learning -----------------------------------------------------------------------------------
+
+def elearning_complete(done: set[str]) -> bool:
+    """Complete when `welcome` and m1..m8 are all done, in any order (repeats change nothing)."""
+    return set(MODULES) <= done
+
+
+def within_target(ordered_on: date, completed_at: datetime, target_days: int) -> bool:
+    return local_date(completed_at) <= ordered_on + timedelta(days=target_days)
+
+
+# --- Certificates ---------------------------------------------------------------------------------
+CERTIFICATE_LATEST_HOURS = 48  # the contract's bound: whatever an operator sets, never later
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: read aloud and typed without doubt
+NUMBER_RE = re.compile(r"PTFC(-[0-9A-HJKMNP-TV-Z]{4}){4}")
+
+
+def certificate_due_at(attendance_recorded_at: datetime, elearning_completed_at: datetime,
+                       delay_hours: int) -> datetime:
+    """24 hours after attendance was recorded (never beyond 48), and never before the e-learning
+    was complete: both stages done is the load-bearing condition, the delay only follows it."""
+    delay = timedelta(hours=min(delay_hours, CERTIFICATE_LATEST_HOURS))
+    return max(attendance_recorded_at + delay, elearning_completed_at)
+
+
+def certificate_number(bits: int) -> str:
+    """80 random bits as PTFC-XXXX-XXXX-XXXX-XXXX: unguessable, and short enough to read out."""
+    chars = "".join(CROCKFORD[(bits >> (5 * i)) & 31] for i in range(16))
+    return "PTFC-" + "-".join(chars[i:i + 4] for i in range(0, 16, 4))
+
+
+def new_certificate_number() -> str:
+    return certificate_number(secrets.randbits(80))
+
+
+def normalised_number(text: str) -> str | None:
+    """A caller's spelling of a number (case, spaces) -> the canonical one, or None if malformed."""
+    number = text.strip().upper().replace(" ", "")
+    return number if NUMBER_RE.fullmatch(number) else None

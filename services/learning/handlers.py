@@ -9,20 +9,32 @@ from contracts import learning as L
 from contracts import notification as N
 from contracts import referral as R
 from contracts import topics as T
+from contracts import workshop as W
 from contracts.envelope import CloudEvent
+from ptfc.kit import timers
 from ptfc.kit.consumer import Context, Route
 from ptfc.kit.deadletter import DeadLetter
 from ptfc.kit.subscribe import publishes, subscribe
-from services.learning import invitations, store
+from services.learning import certificate_store, certificates, invitations, progress, store
+
+# Sensitive: the names printed on certificates, written by the referral service, read only here.
+# TODO(contracts/topics.py): LEARNING_NAMES = "ptfc.learning.names", listed in all_topics().
+NAMES_TOPIC = getattr(T, "LEARNING_NAMES", "ptfc.learning.names")
 
 
 async def on_referral_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:
     await store.upsert_parent(ctx.conn, event.data, event.time)
+    await store.start_progress(ctx.conn, event.data.referral_id, event.data.person_id)
+    await progress.schedule_reminders(ctx.conn, event.data, event.time, ctx.service.settings)
     await invitations.send(ctx, event.data.person_id, event.time)
 
 
 async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAccepted]) -> None:
-    await store.withdraw(ctx.conn, event.data.person_id, event.data.referral_id)
+    d = event.data
+    await store.withdraw(ctx.conn, d.person_id, d.referral_id)
+    await progress.cancel_reminders(ctx.conn, d.referral_id, ctx.service.settings)
+    await timers.cancel(ctx.conn, certificates.TIMER, d.referral_id)
+    await certificate_store.forget_name_unless_certified(ctx.conn, d.person_id)
 
 
 async def active_parent(ctx: Context, person_id: str):
@@ -40,10 +52,41 @@ async def on_account_activated(ctx: Context, event: CloudEvent[L.AccountActivate
     await store.activate(ctx.conn, event.data.person_id, event.time)
 
 
-PARTNER_ROUTES = {L.ACCOUNT_ACTIVATED: on_account_activated}
+async def on_reissue_requested(ctx: Context, event: CloudEvent[L.InvitationReissueRequested]) -> None:
+    parent = await active_parent(ctx, event.data.person_id)
+    if parent["activated_at"] is not None:
+        raise DeadLetter("the account for this person_id is already activated: no invitation to reissue")
+    await invitations.send(ctx, parent["person_id"], event.time, reissue=True,
+                           template="learning_invitation_reissued")
+
+
+async def on_module_completed(ctx: Context, event: CloudEvent[L.ModuleCompleted]) -> None:
+    parent = await active_parent(ctx, event.data.person_id)
+    await progress.module_completed(ctx, parent, event.data.module, event.time)
+
+
+async def on_survey_submitted(ctx: Context, event: CloudEvent[L.SurveySubmitted]) -> None:
+    parent = await active_parent(ctx, event.data.person_id)
+    await progress.survey_submitted(ctx, parent, event.data, event.time)
+
+
+async def on_parent_attended(ctx: Context, event: CloudEvent[W.ParentAttended]) -> None:
+    parent = await active_parent(ctx, event.data.person_id)
+    await certificates.attended(ctx, parent, event.data)
+
+
+async def on_certificate_name_recorded(ctx: Context, event: CloudEvent[L.CertificateNameRecorded]) -> None:
+    # No parent check: the name travels on its own topic and may arrive before the acceptance.
+    await certificate_store.record_name(ctx.conn, event.data.person_id, event.data.display_name, event.time)
+
+
+PARTNER_ROUTES = {L.ACCOUNT_ACTIVATED: on_account_activated, L.MODULE_COMPLETED: on_module_completed,
+                  L.SURVEY_SUBMITTED: on_survey_submitted, L.INVITATION_REISSUE_REQUESTED: on_reissue_requested}
 INTERNAL_ROUTES = {R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted}
 Inbound = Union[CloudEvent[L.AccountActivated], CloudEvent[L.ModuleCompleted], CloudEvent[L.SurveySubmitted],
-                CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted]]
+                CloudEvent[L.InvitationReissueRequested], CloudEvent[R.ReferralAccepted],
+                CloudEvent[R.WithdrawalAccepted], CloudEvent[W.ParentAttended],
+                CloudEvent[L.CertificateNameRecorded]]
 Outbound = Union[CloudEvent[L.InvitationSent], CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued]]
 
 
@@ -52,8 +95,11 @@ def build_router(svc) -> KafkaRouter:
     subscribe(router, svc, {
         T.PARTNER_LEARNING: Route(PARTNER_ROUTES, strict=True),
         T.REFERRAL_EVENTS: Route(INTERNAL_ROUTES),
-    }, list[Inbound], "Parent Hub progress, and accepted or withdrawn referrals.")
+        T.WORKSHOPS_EVENTS: Route({W.PARENT_ATTENDED: on_parent_attended}),
+        NAMES_TOPIC: Route({L.CERTIFICATE_NAME_RECORDED: on_certificate_name_recorded}, strict=True),
+    }, list[Inbound], "Parent Hub progress, accepted or withdrawn referrals, workshop attendance, "
+                      "and the names certificates print.")
     publishes(router, svc, T.LEARNING_EVENTS, Outbound, "E-learning facts (no contact details).")
     publishes(router, svc, T.NOTIFICATIONS_REQUESTS, CloudEvent[N.NotificationRequested],
-              "Emails to parents (invitation links; read only by notifications).")
+              "Emails to parents: invitation links, reminders, certificates (read only by notifications).")
     return router

@@ -1,7 +1,7 @@
 """All SQL of the learning service."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 
@@ -18,6 +18,11 @@ async def upsert_parent(conn: asyncpg.Connection, a: ReferralAccepted, at: datet
         "programme = EXCLUDED.programme, ordered_on = EXCLUDED.ordered_on, status = 'active', "
         "accepted_at = EXCLUDED.accepted_at",
         a.person_id, a.referral_id, a.case_number, a.lot, a.programme, a.ordered_on, at)
+
+
+async def start_progress(conn: asyncpg.Connection, referral_id: str, person_id: str) -> None:
+    await conn.execute("INSERT INTO progress(referral_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       referral_id, person_id)
 
 
 async def parent(conn: asyncpg.Connection, person_id: str, lock: bool = False) -> asyncpg.Record | None:
@@ -47,3 +52,57 @@ async def invitation_by_hash(pool: asyncpg.Pool, token_hash: bytes) -> asyncpg.R
     return await pool.fetchrow(
         "SELECT i.person_id, i.expires_at, i.used_at, p.status FROM invitations i "
         "JOIN parents p USING (person_id) WHERE i.token_hash = $1", token_hash)
+
+
+# --- Progress -------------------------------------------------------------------------------------
+
+async def progress(conn: asyncpg.Connection, referral_id: str) -> asyncpg.Record:
+    return await conn.fetchrow("SELECT * FROM progress WHERE referral_id = $1", referral_id)
+
+
+async def add_module(conn: asyncpg.Connection, referral_id: str, module: str, at: datetime) -> set[str]:
+    """Records a first completion (a repeat changes nothing); returns every module done so far."""
+    await conn.execute("INSERT INTO module_completions(referral_id, module, completed_at) VALUES ($1, $2, $3) "
+                       "ON CONFLICT DO NOTHING", referral_id, module, at)
+    rows = await conn.fetch("SELECT module FROM module_completions WHERE referral_id = $1", referral_id)
+    return {r["module"] for r in rows}
+
+
+async def modules_done(conn: asyncpg.Connection, referral_id: str) -> int:
+    return await conn.fetchval("SELECT count(*) FROM module_completions WHERE referral_id = $1", referral_id)
+
+
+async def complete_elearning(conn: asyncpg.Connection, referral_id: str, at: datetime) -> bool:
+    """True only the first time: the guard that publishes elearning-completed once."""
+    return bool(await conn.fetchval(
+        "UPDATE progress SET elearning_completed_at = $2 WHERE referral_id = $1 "
+        "AND elearning_completed_at IS NULL RETURNING true", referral_id, at))
+
+
+async def record_attendance(conn: asyncpg.Connection, referral_id: str, attended_on: date,
+                            recorded_at: datetime) -> bool:
+    """The first attendance counts (the certificate's date); True if this was it."""
+    return bool(await conn.fetchval(
+        "UPDATE progress SET attended_on = $2, attendance_recorded_at = $3 WHERE referral_id = $1 "
+        "AND attended_on IS NULL RETURNING true", referral_id, attended_on, recorded_at))
+
+
+async def save_survey(conn: asyncpg.Connection, referral_id: str, survey: str, answers: dict,
+                      at: datetime) -> None:
+    """The latest submission of a survey replaces the earlier one (by the Parent Hub's time)."""
+    await conn.execute(
+        "INSERT INTO survey_answers(referral_id, survey, answers, submitted_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (referral_id, survey) DO UPDATE SET answers = EXCLUDED.answers, "
+        "submitted_at = EXCLUDED.submitted_at WHERE survey_answers.submitted_at <= EXCLUDED.submitted_at",
+        referral_id, survey, answers, at)
+
+
+async def satisfaction_counts(pool: asyncpg.Pool, lot: str | None, high: int) -> asyncpg.Record:
+    """Counted from answers validated at intake, so the casts cannot fail."""
+    return await pool.fetchrow(
+        "SELECT count(*) AS responses, "
+        "count(*) FILTER (WHERE (s.answers->>'clearer_understanding')::boolean) AS clearer, "
+        "count(*) FILTER (WHERE (s.answers->>'child_at_centre')::boolean) AS child_at_centre, "
+        "count(*) FILTER (WHERE (s.answers->>'satisfaction')::int >= $2) AS high "
+        "FROM survey_answers s JOIN progress USING (referral_id) JOIN parents p USING (person_id) "
+        "WHERE s.survey = 'workshop-feedback' AND ($1::text IS NULL OR p.lot = $1)", lot, high)

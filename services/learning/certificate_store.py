@@ -1,0 +1,57 @@
+"""SQL of certificates and of the one name each certificate prints."""
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+from datetime import date, datetime
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class Certificate:
+    certificate_number: str
+    referral_id: str
+    person_id: str
+    case_number: str
+    programme: str
+    issued_at: datetime
+    elearning_completed_on: date
+    workshop_attended_on: date
+
+
+async def add(conn: asyncpg.Connection, c: Certificate) -> bool:
+    """False if this referral already has its certificate (UNIQUE (referral_id) decides)."""
+    return bool(await conn.fetchval(
+        "INSERT INTO certificates(certificate_number, referral_id, person_id, case_number, programme, "
+        "issued_at, elearning_completed_on, workshop_attended_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "ON CONFLICT (referral_id) DO NOTHING RETURNING true", *astuple(c)))
+
+
+async def by_number(pool: asyncpg.Pool, number: str) -> Certificate | None:
+    row = await pool.fetchrow("SELECT certificate_number, referral_id, person_id, case_number, programme, "
+                              "issued_at, elearning_completed_on, workshop_attended_on FROM certificates "
+                              "WHERE certificate_number = $1", number)
+    return Certificate(**dict(row)) if row else None
+
+
+async def exists(pool: asyncpg.Pool, number: str) -> bool:
+    return bool(await pool.fetchval("SELECT true FROM certificates WHERE certificate_number = $1", number))
+
+
+async def record_name(conn: asyncpg.Connection, person_id: str, name: str, at: datetime) -> None:
+    """The latest name recorded wins (a re-referral may correct it)."""
+    await conn.execute(
+        "INSERT INTO certificate_names(person_id, display_name, recorded_at) VALUES ($1, $2, $3) "
+        "ON CONFLICT (person_id) DO UPDATE SET display_name = EXCLUDED.display_name, "
+        "recorded_at = EXCLUDED.recorded_at WHERE certificate_names.recorded_at <= EXCLUDED.recorded_at",
+        person_id, name, at)
+
+
+async def name(conn: asyncpg.Connection | asyncpg.Pool, person_id: str) -> str | None:
+    return await conn.fetchval("SELECT display_name FROM certificate_names WHERE person_id = $1", person_id)
+
+
+async def forget_name_unless_certified(conn: asyncpg.Connection, person_id: str) -> None:
+    """A withdrawn parent with no certificate will never need their name printed: drop it."""
+    await conn.execute("DELETE FROM certificate_names n WHERE person_id = $1 AND NOT EXISTS "
+                       "(SELECT 1 FROM certificates c WHERE c.person_id = n.person_id)", person_id)

@@ -1,0 +1,89 @@
+"""Certificates: scheduled once both stages are done, issued by a durable timer, printed as a PDF.
+
+Load-bearing: a certificate is issued only by `on_certificate_due`, which re-checks both stages
+inside its own transaction, and UNIQUE (referral_id) in the database makes a second one impossible.
+"""
+from __future__ import annotations
+
+from contracts import learning as L
+from contracts import notification as N
+from contracts import topics as T
+from ptfc.kit import timers
+from ptfc.kit.logging import get_logger
+from services.learning import certificate_store, domain, store
+from services.learning.certificate_store import Certificate
+from services.learning.pdf import Line, document, width
+
+log = get_logger()
+TIMER = "certificate"
+PROGRAMMES = {"ptfc": "Planning Together for Children", "cppp": "Planning Together for Children (CPPP)"}
+NAME_UNKNOWN = "the parent named in the court's referral"  # until the referral service sends names
+
+
+async def schedule_if_due(conn, parent, progress, settings) -> None:
+    """Called whenever a stage completes: only when both are done is the certificate scheduled."""
+    if progress["elearning_completed_at"] is None or progress["attended_on"] is None:
+        return
+    due = domain.certificate_due_at(progress["attendance_recorded_at"], progress["elearning_completed_at"],
+                                    settings.certificate_delay_hours)
+    await timers.schedule(conn, TIMER, progress["referral_id"], parent["case_number"], due,
+                          {"person_id": parent["person_id"]})
+
+
+async def attended(ctx, parent, data) -> None:
+    """The workshops service's ParentAttended: the second stage, once."""
+    if await store.record_attendance(ctx.conn, parent["referral_id"], data.attended_on, data.recorded_at):
+        progress = await store.progress(ctx.conn, parent["referral_id"])
+        await schedule_if_due(ctx.conn, parent, progress, ctx.service.settings)
+
+
+async def on_certificate_due(tctx) -> None:
+    conn, referral_id = tctx.conn, tctx.timer.key
+    parent = await store.parent(conn, tctx.timer.payload["person_id"], lock=True)
+    if parent is None or parent["status"] != "active" or parent["referral_id"] != referral_id:
+        return  # withdrawn, or replaced by a re-referral: no certificate for this referral
+    progress = await store.progress(conn, referral_id)
+    if progress["elearning_completed_at"] is None or progress["attended_on"] is None:
+        return  # cannot happen through schedule_if_due; checked again because it must never happen
+    issued_at = tctx.timer.due_at  # programme time, so a late-firing timer dates it truly
+    cert = Certificate(domain.new_certificate_number(), referral_id, parent["person_id"],
+                       parent["case_number"], parent["programme"], issued_at,
+                       domain.local_date(progress["elearning_completed_at"]), progress["attended_on"])
+    if not await certificate_store.add(conn, cert):
+        return
+    await tctx.emit(T.LEARNING_EVENTS, L.CERTIFICATE_ISSUED, L.CertificateIssued(
+        person_id=cert.person_id, certificate_number=cert.certificate_number, issued_at=issued_at,
+        elearning_completed_on=cert.elearning_completed_on, workshop_attended_on=cert.workshop_attended_on))
+    name = await certificate_store.name(conn, cert.person_id)
+    number = cert.certificate_number
+    await tctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
+        template="learning_certificate", contact_id=cert.person_id,
+        context={"certificate_number": number,
+                 "elearning_completed_on": domain.long_date(cert.elearning_completed_on),
+                 "workshop_attended_on": domain.long_date(cert.workshop_attended_on)},
+        attachments=[{"filename": f"certificate-{number}.pdf", "content_type": "application/pdf",
+                      "content": certificate_pdf(cert, name).decode("ascii")}]))
+    log.info("certificate.issued", case=cert.case_number, referral_id=referral_id)
+
+
+def fitted(text: str, size: float, room: float = 480) -> float:
+    """A long name gets a smaller font rather than running off the page."""
+    return min(size, size * room / max(1.0, width(text, size, bold=True)))
+
+
+def certificate_pdf(cert: Certificate, name: str | None) -> bytes:
+    """Name, programme, the dates of both stages and the number, on one A4 page."""
+    programme = PROGRAMMES.get(cert.programme, PROGRAMMES["ptfc"])
+    lines = [
+        Line(programme, 26, 720, bold=True),
+        Line("Certificate of completion", 20, 680),
+        Line("This is to certify that", 13, 610),
+        Line(name or NAME_UNKNOWN, fitted(name, 24) if name else 14, 570, bold=True),
+        Line(f"has completed both stages of {programme}:", 13, 530),
+        Line(f"the online learning, completed on {domain.long_date(cert.elearning_completed_on)},", 13, 490),
+        Line(f"and the group workshop, attended on {domain.long_date(cert.workshop_attended_on)}.", 13, 468),
+        Line(f"Certificate number: {cert.certificate_number}", 13, 380, bold=True),
+        Line(f"Issued on {domain.long_date(domain.local_date(cert.issued_at))}", 11, 356),
+        Line("Anyone can check that a certificate number is genuine with the programme.", 9, 120),
+    ]
+    return document(lines, f"{programme} certificate {cert.certificate_number}")

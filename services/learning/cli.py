@@ -1,0 +1,58 @@
+"""`ptfc learning reissue <person_id>`: an operator asks for a new invitation link for a parent.
+
+The command publishes the same `invitation-reissue-requested` event the Parent Hub would, to the
+partner topic, rather than writing to the database: one path for both, so the request is
+deduplicated, checked (withdrawn, already activated) and dead-lettered with a reason the same way.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+
+import asyncpg
+
+from contracts import learning as L
+from contracts import topics as T
+from contracts.envelope import event_dict
+from ptfc.db_names import database_for
+from ptfc.kit import db
+from ptfc.kit.outbox import make_producer
+from ptfc.kit.settings import Settings
+
+SOURCE = "/ptfc/operator"
+
+
+async def case_of(settings: Settings, person_id: str) -> str:
+    """The parent's case number (the event's subject and Kafka key); LookupError if none is active."""
+    dsn = db.with_database(settings.database_url, settings.database_name or database_for("learning"))
+    conn = await asyncpg.connect(dsn)
+    try:
+        row = await conn.fetchrow("SELECT case_number, status, activated_at FROM parents WHERE person_id = $1",
+                                  person_id)
+    finally:
+        await conn.close()
+    if row is None:
+        raise LookupError(f"no accepted referral for person {person_id}")
+    if row["status"] != "active":
+        raise LookupError(f"the referral for person {person_id} was withdrawn")
+    if row["activated_at"] is not None:
+        raise LookupError(f"person {person_id} has already activated their account")
+    return row["case_number"]
+
+
+async def reissue(settings: Settings, person_id: str) -> str:
+    """Publish the reissue request; returns its event id. The email follows through the service."""
+    case = await case_of(settings, person_id)
+    event_id = str(uuid.uuid4())
+    doc = event_dict(id=event_id, source=SOURCE, type=L.INVITATION_REISSUE_REQUESTED,
+                     time=datetime.now(timezone.utc), subject=case,
+                     data=L.InvitationReissueRequested(person_id=person_id))
+    producer = make_producer(settings, "ptfc-cli")
+    await producer.start()
+    try:
+        await producer.send_and_wait(T.namespaced(settings.topic_namespace, T.PARTNER_LEARNING),
+                                     json.dumps(doc, separators=(",", ":")).encode(), key=case.encode())
+    finally:
+        await producer.stop()
+    return event_id

@@ -1,0 +1,76 @@
+"""E-learning progress, surveys and reminders (the first stage of the programme).
+
+Every decision uses programme time: the events' own `time`, and each timer's `due_at`.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from contracts import learning as L
+from contracts import notification as N
+from contracts import topics as T
+from ptfc.kit import timers
+from ptfc.kit.deadletter import DeadLetter
+from services.learning import certificates, domain, feedback, invitations, store
+
+REMINDER = "reminder"
+
+
+def reminder_key(referral_id: str, day: int) -> str:
+    return f"{referral_id}:day{day}"
+
+
+async def schedule_reminders(conn, accepted, at: datetime, settings) -> None:
+    for day, due in domain.reminders_ahead(accepted.ordered_on, domain.reminder_days(settings.reminder_days), at):
+        await timers.schedule(conn, REMINDER, reminder_key(accepted.referral_id, day), accepted.case_number,
+                              due, {"person_id": accepted.person_id, "referral_id": accepted.referral_id,
+                                    "day": day})
+
+
+async def cancel_reminders(conn, referral_id: str, settings) -> None:
+    for day in domain.reminder_days(settings.reminder_days):
+        await timers.cancel(conn, REMINDER, reminder_key(referral_id, day))
+
+
+async def module_completed(ctx, parent, module: str, at: datetime) -> None:
+    """Any order, any repeats; elearning-completed is published exactly once (the UPDATE guards it)."""
+    referral_id = parent["referral_id"]
+    done = await store.add_module(ctx.conn, referral_id, module, at)
+    if not domain.elearning_complete(done) or not await store.complete_elearning(ctx.conn, referral_id, at):
+        return
+    s = ctx.service.settings
+    await ctx.emit(T.LEARNING_EVENTS, L.ELEARNING_COMPLETED, L.ElearningCompleted(
+        person_id=parent["person_id"], completed_at=at,
+        within_target=domain.within_target(parent["ordered_on"], at, s.elearning_target_days)))
+    await cancel_reminders(ctx.conn, referral_id, s)
+    await certificates.schedule_if_due(ctx.conn, parent, await store.progress(ctx.conn, referral_id), s)
+
+
+async def survey_submitted(ctx, parent, data: L.SurveySubmitted, at: datetime) -> None:
+    if data.survey == feedback.WORKSHOP_FEEDBACK:
+        try:
+            feedback.workshop_feedback(data.answers)
+        except ValueError as exc:
+            raise DeadLetter(f"workshop-feedback: {exc}") from None
+    await store.save_survey(ctx.conn, parent["referral_id"], data.survey, data.answers, at)
+
+
+async def on_reminder_due(tctx) -> None:
+    """Day 7 and day 12: only while the e-learning is incomplete, with a fresh link if never activated."""
+    p, conn = tctx.timer.payload, tctx.conn
+    parent = await store.parent(conn, p["person_id"], lock=True)
+    if parent is None or parent["status"] != "active" or parent["referral_id"] != p["referral_id"]:
+        return
+    if (await store.progress(conn, p["referral_id"]))["elearning_completed_at"] is not None:
+        return  # completion cancels reminders; this check holds even if a cancel were missed
+    s = tctx.service.settings
+    done = await store.modules_done(conn, p["referral_id"])
+    due_on = parent["ordered_on"] + timedelta(days=s.elearning_target_days)
+    extra = {"day": p["day"], "elearning_due_on": domain.long_date(due_on),
+             "modules_done": done, "modules_left": len(L.MODULES) - done}
+    if parent["activated_at"] is None:
+        await invitations.send(tctx, parent["person_id"], tctx.timer.due_at, reissue=True,
+                               template="learning_reminder", extra=extra)
+        return
+    await tctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
+        template="learning_reminder", contact_id=parent["person_id"], context=extra))

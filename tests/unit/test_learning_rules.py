@@ -1,0 +1,100 @@
+"""Learning rules: e-learning completion, programme clock, reminders, certificates, feedback."""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contracts.learning import MODULES
+from services.learning import domain, feedback
+
+UTC = timezone.utc
+ORDERED = date(2026, 11, 2)
+
+
+@given(st.lists(st.sampled_from(MODULES), max_size=40))
+def test_complete_exactly_when_every_module_is_done_in_any_order(done):
+    assert domain.elearning_complete(set(done)) == (set(done) == set(MODULES))
+
+
+def test_a_missing_module_keeps_it_incomplete_whatever_else_is_repeated():
+    modules = list(MODULES[1:]) * 3
+    random.shuffle(modules)
+    assert not domain.elearning_complete(set(modules))
+    assert domain.elearning_complete(set(modules) | {"welcome"})
+
+
+def test_target_counts_days_from_ordered_on_in_england():
+    # 16 Nov is day 14. 23:30 UTC on 16 Nov is still 16 Nov in London (GMT in November).
+    assert domain.within_target(ORDERED, datetime(2026, 11, 16, 23, 30, tzinfo=UTC), 14)
+    assert not domain.within_target(ORDERED, datetime(2026, 11, 17, 0, 1, tzinfo=UTC), 14)
+    # In summer time 23:30 UTC is already the next day in England.
+    assert not domain.within_target(date(2026, 6, 1), datetime(2026, 6, 15, 23, 30, tzinfo=UTC), 14)
+
+
+def test_reminders_at_days_7_and_12_at_nine_in_the_morning():
+    accepted = datetime(2026, 11, 2, 15, tzinfo=UTC)
+    ahead = domain.reminders_ahead(ORDERED, domain.reminder_days("12, 7"), accepted)
+    assert ahead == [(7, datetime(2026, 11, 9, 9, tzinfo=UTC)), (12, datetime(2026, 11, 14, 9, tzinfo=UTC))]
+
+
+def test_a_late_referral_gets_no_stale_reminders():
+    ahead = domain.reminders_ahead(ORDERED, [7, 12], datetime(2026, 11, 10, tzinfo=UTC))
+    assert [day for day, _ in ahead] == [12]
+    assert domain.reminders_ahead(ORDERED, [7, 12], datetime(2026, 11, 23, tzinfo=UTC)) == []
+
+
+def test_certificate_24_hours_after_attendance_and_never_later_than_48():
+    recorded = datetime(2026, 11, 20, 17, tzinfo=UTC)
+    done = datetime(2026, 11, 12, tzinfo=UTC)
+    assert domain.certificate_due_at(recorded, done, 24) == recorded + timedelta(hours=24)
+    assert domain.certificate_due_at(recorded, done, 96) == recorded + timedelta(hours=48)
+
+
+def test_certificate_never_before_the_elearning_was_complete():
+    recorded = datetime(2026, 11, 20, 17, tzinfo=UTC)
+    late = recorded + timedelta(hours=30)
+    assert domain.certificate_due_at(recorded, late, 24) == late
+
+
+def test_certificate_numbers_are_well_formed_distinct_and_normalised():
+    numbers = {domain.new_certificate_number() for _ in range(2000)}
+    assert len(numbers) == 2000
+    for n in list(numbers)[:50]:
+        assert domain.normalised_number(n) == n
+        assert domain.normalised_number(" " + n.lower() + " ") == n
+    assert domain.certificate_number(0) == "PTFC-0000-0000-0000-0000"
+    assert domain.certificate_number(2 ** 80 - 1) == "PTFC-ZZZZ-ZZZZ-ZZZZ-ZZZZ"
+    for bad in ("", "PTFC-0000-0000-0000", "PTFC-IIII-0000-0000-0000", "X" * 500, "../etc/passwd"):
+        assert domain.normalised_number(bad) is None
+
+
+def test_long_date_is_written_as_on_a_letter():
+    assert domain.long_date(date(2026, 11, 2)) == "2 November 2026"
+
+
+def test_workshop_feedback_needs_its_three_answers():
+    fb = feedback.workshop_feedback({"clearer_understanding": True, "child_at_centre": False,
+                                     "satisfaction": 4, "comment": "free text"})
+    assert fb == feedback.WorkshopFeedback(True, False, 4)
+    with pytest.raises(ValueError) as exc:
+        feedback.workshop_feedback({"clearer_understanding": "yes", "satisfaction": True})
+    message = str(exc.value)
+    for field in ("clearer_understanding", "child_at_centre", "satisfaction"):
+        assert field in message
+    assert "yes" not in message  # names the field, never repeats the answer
+    for score in (0, 6, 4.5, "5"):
+        with pytest.raises(ValueError):
+            feedback.workshop_feedback({"clearer_understanding": True, "child_at_centre": True,
+                                        "satisfaction": score})
+
+
+def test_satisfaction_figures_are_counts_and_percentages():
+    figures = feedback.satisfaction_figures(3, 2, 3, 1)
+    assert figures == {"responses": 3, "clearer_understanding": {"count": 2, "percent": 66.7},
+                       "child_at_centre": {"count": 3, "percent": 100.0},
+                       "high_satisfaction": {"count": 1, "percent": 33.3}}
+    assert feedback.satisfaction_figures(0, 0, 0, 0)["high_satisfaction"] == {"count": 0, "percent": None}
