@@ -49,14 +49,15 @@ async def release(ctx: Any, booking_id: int, person_id: str, session_id: str, ca
 
 async def _confirm(ctx: Context, parent, session_id: str, at: datetime) -> None:
     person_id, case = parent["person_id"], parent["case_number"]
-    booking_id = await store.add_booking(ctx.conn, session_id, person_id, case, at)
+    booking_id = await store.add_booking(ctx.conn, session_id, parent, at)
     details = store.details(await store.session(ctx.conn, session_id))
     done = domain.elearning_done_by(await store.elearning_completed_at(ctx.conn, person_id), details.starts_at)
     if not done:
         # Both timers re-check the booking and the e-learning when they fire, so nothing cancels them.
-        payload = {"booking_id": booking_id}
-        await timers.schedule(ctx.conn, "elearning_reminder", str(booking_id), case,
-                              details.starts_at - domain.ELEARNING_REMINDER_BEFORE, payload)
+        # Booked within 48 hours of the start, the confirmation itself is the reminder.
+        payload, remind_at = {"booking_id": booking_id}, details.starts_at - domain.ELEARNING_REMINDER_BEFORE
+        if at < remind_at:
+            await timers.schedule(ctx.conn, "elearning_reminder", str(booking_id), case, remind_at, payload)
         await timers.schedule(ctx.conn, "elearning_check", str(booking_id), case, details.starts_at, payload)
     await ctx.emit(T.WORKSHOPS_EVENTS, W.BOOKING_CONFIRMED, W.BookingConfirmed(
         person_id=person_id, session_id=session_id, lot=ctx.service.settings.lot,
@@ -72,7 +73,7 @@ async def on_booking_requested(ctx: Context, event: CloudEvent[W.BookingRequeste
     live = await store.bookings(ctx.conn, person_id=req.person_id)
     decision = allocation.place(store.as_allocation_parent(parent), sessions, event.time, req.session_id,
                                 holds=live[0]["session_id"] if live else None,
-                                attended=await store.has_attended(ctx.conn, req.person_id))
+                                attended=await store.has_attended(ctx.conn, parent))
     if isinstance(decision, allocation.Placed):
         await _confirm(ctx, parent, decision.session_id, event.time)
         return

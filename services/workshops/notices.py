@@ -35,7 +35,7 @@ def _offer(offered: SessionDetails | None) -> dict | None:
 
 
 async def trainer_recorded(ctx: Any, trainer: Trainer, subject: str) -> None:
-    """Before any email to the trainer (same key and relay order, so notifications knows them first)."""
+    """When a session is scheduled, weeks before the only email to its trainer (a follow-up reminder)."""
     await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.CONTACT_RECORDED, N.ContactRecorded(
         contact_id=trainer_contact_id(trainer.trainer_id), role="trainer", name=trainer.name,
         email=trainer.email), subject=subject)

@@ -115,11 +115,11 @@ async def open_sessions(conn: asyncpg.Connection, at: datetime, named: str | Non
 
 # --- bookings --------------------------------------------------------------------------------
 
-async def add_booking(conn: asyncpg.Connection, session_id: str, person_id: str, case_number: str,
-                      at: datetime) -> int:
+async def add_booking(conn: asyncpg.Connection, session_id: str, parent: asyncpg.Record, at: datetime) -> int:
     return await conn.fetchval(
-        "INSERT INTO bookings(session_id, person_id, case_number, status, booked_at) "
-        "VALUES ($1, $2, $3, 'booked', $4) RETURNING booking_id", session_id, person_id, case_number, at)
+        "INSERT INTO bookings(session_id, person_id, referral_id, case_number, status, booked_at) "
+        "VALUES ($1, $2, $3, $4, 'booked', $5) RETURNING booking_id", session_id, parent["person_id"],
+        parent["referral_id"], parent["case_number"], at)
 
 
 async def bookings(conn: asyncpg.Connection, *, booking_id: int | None = None, person_id: str | None = None,
@@ -134,9 +134,11 @@ async def bookings(conn: asyncpg.Connection, *, booking_id: int | None = None, p
         "ORDER BY b.booking_id", booking_id, person_id, session_id, live)
 
 
-async def has_attended(conn: asyncpg.Connection, person_id: str) -> bool:
+async def has_attended(conn: asyncpg.Connection, parent: asyncpg.Record) -> bool:
+    """Attended a workshop under the parent's current referral."""
     return bool(await conn.fetchval(
-        "SELECT true FROM bookings WHERE person_id = $1 AND status = 'attended' LIMIT 1", person_id))
+        "SELECT true FROM bookings WHERE person_id = $1 AND referral_id = $2 AND status = 'attended' LIMIT 1",
+        parent["person_id"], parent["referral_id"]))
 
 
 async def close_booking(conn: asyncpg.Connection, booking_id: int, status: str, reason: str | None,

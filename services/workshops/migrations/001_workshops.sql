@@ -42,6 +42,7 @@ CREATE TABLE bookings (
     booking_id     bigserial PRIMARY KEY,
     session_id     text NOT NULL REFERENCES sessions (session_id),
     person_id      text NOT NULL REFERENCES parents (person_id),
+    referral_id    text NOT NULL,  -- a re-referred parent starts again: earlier attendance does not count
     case_number    text NOT NULL,
     status         text NOT NULL CHECK (status IN ('booked', 'released', 'attended', 'absent')),
     release_reason text,
