@@ -41,9 +41,9 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
-async def create_pool(url: str, size: int) -> asyncpg.Pool:
+async def create_pool(url: str, size: int, **server_settings: str) -> asyncpg.Pool:
     return await asyncpg.create_pool(url, min_size=1, max_size=size, init=_init_connection,
-                                     command_timeout=60)
+                                     command_timeout=60, server_settings=server_settings or None)
 
 
 async def migrate(pool: asyncpg.Pool, service_dir: Path | None) -> list[str]:

@@ -35,28 +35,33 @@ async def insert_row(conn: asyncpg.Connection, topic: str, key: str | None, valu
                        topic, key, value, [list(h) for h in (headers or [])])
 
 
+async def write(conn: asyncpg.Connection, rows: list[tuple[str, str | None, bytes]]) -> None:
+    """All rows of a batch in one pipelined statement; ids follow list order (decision order)."""
+    if rows:
+        await conn.executemany("INSERT INTO outbox(topic, key, value) VALUES ($1, $2, $3)", rows)
+
+
 class Emitter:
-    """Emits CloudEvents caused by one input (an event or a timer), inside its transaction.
+    """Collects the CloudEvents caused by one input (an event or a timer); the caller writes
+    them (`write`) in the same transaction as the state change.
 
     Ids are derived from the cause, so re-deciding the same cause yields the same event ids: a
     replay is recognised downstream as a repeat rather than as new facts.
     """
 
-    def __init__(self, conn: asyncpg.Connection, source: str, cause: str, time: datetime,
-                 subject: str, topic_of: Any) -> None:
-        self.conn, self.source, self.cause = conn, source, cause
+    def __init__(self, source: str, cause: str, time: datetime, subject: str, topic_of: Any) -> None:
+        self.source, self.cause = source, cause
         self.time, self.subject, self._topic_of = time, subject, topic_of
-        self._n = 0
+        self.rows: list[tuple[str, str | None, bytes]] = []
 
     async def emit(self, topic: str, type: str, data: BaseModel, *, subject: str | None = None,
                    time: datetime | None = None) -> str:
-        self._n += 1
-        event_id = str(uuid.uuid5(ID_NAMESPACE, f"{self.source}|{self.cause}|{self._n}|{type}"))
+        n = len(self.rows) + 1
+        event_id = str(uuid.uuid5(ID_NAMESPACE, f"{self.source}|{self.cause}|{n}|{type}"))
         subject = subject or self.subject
         doc = event_dict(id=event_id, source=self.source, type=type, time=time or self.time,
                          subject=subject, data=data)
-        await insert_row(self.conn, self._topic_of(topic), subject,
-                         json.dumps(doc, separators=(",", ":")).encode())
+        self.rows.append((self._topic_of(topic), subject, json.dumps(doc, separators=(",", ":")).encode()))
         return event_id
 
 

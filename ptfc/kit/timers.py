@@ -14,6 +14,7 @@ from typing import Any, Awaitable, Callable
 import asyncpg
 
 from ptfc.kit.logging import get_logger, scrub_text
+from ptfc.kit import outbox
 from ptfc.kit.outbox import Emitter
 from ptfc.kit.retry import TRANSIENT, backoff
 
@@ -92,9 +93,10 @@ class TimerLoop:
         if handler is not None:
             try:
                 async with conn.transaction():
-                    emitter = Emitter(conn, self.svc.source, f"timer|{timer.kind}|{timer.key}",
+                    emitter = Emitter(self.svc.source, f"timer|{timer.kind}|{timer.key}",
                                       timer.due_at, timer.subject, self.svc.topic)
                     await handler(TimerContext(conn, timer, emitter, self.svc))
+                    await outbox.write(conn, emitter.rows)
             except TRANSIENT:
                 raise
             except Exception as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import email
 import email.policy
 import threading
+import time
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from aiosmtpd.controller import Controller
 
 
 class _Keeper:
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path | None, parse: bool = True) -> None:
+        self.folder, self.parse = folder, parse
+        self.arrivals: list[tuple[float, str]] = []  # (monotonic time, first recipient)
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
@@ -25,6 +27,9 @@ class _Keeper:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.arrivals.append((time.monotonic(), envelope.rcpt_tos[0] if envelope.rcpt_tos else ""))
+        if not self.parse:  # benchmarks: arrival times only
+            return "250 Message accepted"
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(msg)
@@ -36,10 +41,10 @@ class _Keeper:
 
 
 class SmtpSink:
-    def __init__(self, port: int, folder: Path | None = None) -> None:
+    def __init__(self, port: int, folder: Path | None = None, parse: bool = True) -> None:
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
-        self.keeper = _Keeper(folder)
+        self.keeper = _Keeper(folder, parse)
         self.controller = Controller(self.keeper, hostname="127.0.0.1", port=port,
                                      data_size_limit=10 * 1024 * 1024)
         self.port = port

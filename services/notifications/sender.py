@@ -6,6 +6,7 @@ repeat at most the emails that were on the wire at that moment — with their st
 from __future__ import annotations
 
 import asyncio
+from email.utils import parseaddr
 from datetime import datetime, timedelta, timezone
 
 import asyncpg
@@ -13,10 +14,11 @@ import asyncpg
 from contracts import notification as N
 from contracts import topics as T
 from ptfc.kit.logging import get_logger
+from ptfc.kit import db, outbox
 from ptfc.kit.outbox import Emitter
 from ptfc.kit.retry import TRANSIENT, backoff
 from services.notifications import domain, store
-from services.notifications.render import BadAddress, Renderer
+from services.notifications.render import BadAddress, Renderer, checked_address
 from services.notifications.smtp import Connection, SmtpError
 
 log = get_logger()
@@ -34,8 +36,13 @@ class Sender:
         self.renderer = Renderer()
         self.connections = [Connection(self.s) for _ in range(max(1, self.s.smtp_concurrency))]
         self.wake = asyncio.Event()
+        self.envelope_from = parseaddr(self.s.smtp_from)[1]
 
     async def run(self) -> None:
+        # Its own pool, not waiting for WAL flushes: losing a 'sent' record in a Postgres crash
+        # only repeats that email with its same Message-ID, and waiting would cost a disk flush
+        # per email. The consumer's pool stays fully durable (its commits precede offset commits).
+        self.pool = await db.create_pool(self.svc.dsn, len(self.connections) + 1, synchronous_commit="off")
         listener = None
         attempt = 0
         while True:
@@ -62,7 +69,7 @@ class Sender:
                 await asyncio.sleep(backoff(attempt, 0.2, 10.0))
 
     async def send_due(self, limit: int = 100) -> int:
-        rows = await store.claim(self.svc.pool, wall_now(), limit,
+        rows = await store.claim(self.pool, wall_now(), limit,
                                  timedelta(seconds=self.s.smtp_lease_seconds))
         if not rows:
             return 0
@@ -73,16 +80,19 @@ class Sender:
         return len(rows)
 
     async def _worker(self, conn: Connection, queue: asyncio.Queue) -> None:
-        while not queue.empty():
-            await self._deliver(conn, queue.get_nowait())
+        # One database connection per SMTP connection for the whole round: acquiring from the
+        # pool per email would add asyncpg's reset round trip to every email.
+        async with self.pool.acquire() as db_conn:
+            while not queue.empty():
+                await self._deliver(conn, db_conn, queue.get_nowait())
 
-    async def _deliver(self, conn: Connection, row) -> None:
+    async def _deliver(self, conn: Connection, db_conn, row) -> None:
         nid, now = row["notification_id"], wall_now()
         try:
             msg = self.renderer.build(notification_id=nid, template=row["template"], context=row["context"],
                                       name=row["name"], address=row["email"], sender=self.s.smtp_from,
                                       attachments=row["attachments"])
-            await conn.send(msg)
+            await conn.send(self.envelope_from, checked_address(row["email"]), msg.as_bytes())
             outcome = domain.Outcome("sent")
         except BadAddress as exc:
             outcome = domain.Outcome("failed", f"bad address: {exc}", permanent=True)
@@ -92,28 +102,29 @@ class Sender:
         except Exception as exc:  # a template bug: retried a bounded number of times, then failed
             outcome = domain.after_failure(None, f"render failed: {type(exc).__name__}", row["attempts"],
                                            self.s.smtp_max_attempts, now, self.s.smtp_retry_base_seconds)
-        await self._record(row, outcome)
+        await self._record(db_conn, row, outcome)
 
-    async def _record(self, row, outcome: domain.Outcome) -> None:
+    async def _record(self, conn, row, outcome: domain.Outcome) -> None:
         nid, now = row["notification_id"], wall_now()
-        async with self.svc.pool.acquire() as conn:
-            async with conn.transaction():
-                emitter = Emitter(conn, self.svc.source, f"notification|{nid}|{row['attempts']}", now,
-                                  row["case_number"], self.svc.topic)
-                if outcome.status == "sent":
-                    await store.mark_sent(conn, nid, now)
-                    await emitter.emit(T.NOTIFICATIONS_EVENTS, N.SENT, N.NotificationSent(
-                        notification_id=nid, template=row["template"], role=row["role"]))
-                    self.svc.metrics.inc("emails_sent_total")
-                elif outcome.status == "retry":
-                    await store.mark_retry(conn, nid, outcome.retry_at, outcome.reason)
-                    self.svc.metrics.inc("email_retries_total")
-                else:
-                    await store.mark_failed(conn, nid, outcome.reason)
-                    await emitter.emit(T.NOTIFICATIONS_EVENTS, N.FAILED, N.NotificationFailed(
-                        notification_id=nid, template=row["template"], role=row["role"],
-                        permanent=outcome.permanent, reason=outcome.reason[:300]))
-                    self.svc.metrics.inc("emails_failed_total")
+        emitter = Emitter(self.svc.source, f"notification|{nid}|{row['attempts']}", now, row["case_number"],
+                          self.svc.topic)
+        if outcome.status == "sent":  # the hot path: a single autocommitted statement
+            await emitter.emit(T.NOTIFICATIONS_EVENTS, N.SENT, N.NotificationSent(
+                notification_id=nid, template=row["template"], role=row["role"]))
+            await store.mark_sent(conn, nid, now, emitter.rows[0])
+            self.svc.metrics.inc("emails_sent_total")
+            return
+        async with conn.transaction():
+            if outcome.status == "retry":
+                await store.mark_retry(conn, nid, outcome.retry_at, outcome.reason)
+                self.svc.metrics.inc("email_retries_total")
+            else:
+                await store.mark_failed(conn, nid, outcome.reason)
+                await emitter.emit(T.NOTIFICATIONS_EVENTS, N.FAILED, N.NotificationFailed(
+                    notification_id=nid, template=row["template"], role=row["role"],
+                    permanent=outcome.permanent, reason=outcome.reason[:300]))
+                self.svc.metrics.inc("emails_failed_total")
+            await outbox.write(conn, emitter.rows)
         if outcome.status != "sent":
             log.warning("email.not_sent", notification_id=nid, case=row["case_number"], status=outcome.status,
                         reason=outcome.reason[:200])

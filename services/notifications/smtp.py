@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-from email.message import EmailMessage
-
 import aiosmtplib
 
 
@@ -27,12 +25,13 @@ class Connection:
             await client.login(s.smtp_username, s.smtp_password or "")
         return client
 
-    async def send(self, msg: EmailMessage) -> None:
-        """One message; raises SmtpError with the server's code (None for connection trouble)."""
+    async def send(self, sender: str, recipient: str, data: bytes) -> None:
+        """One message, already flattened; raises SmtpError with the server's code (None for
+        connection trouble)."""
         try:
             if self.client is None or not self.client.is_connected:
                 self.client = await self._connect()
-            await self.client.send_message(msg)
+            await self.client.sendmail(sender, [recipient], data)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             code = min((r.code for r in exc.recipients), default=None)
             raise SmtpError(code, f"recipient refused ({code})") from None

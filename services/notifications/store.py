@@ -44,9 +44,14 @@ async def claim(pool: asyncpg.Pool, now: datetime, limit: int, lease: timedelta)
         "c.role, c.name, c.email", now, limit, lease)
 
 
-async def mark_sent(conn: asyncpg.Connection, notification_id: str, at: datetime) -> None:
-    await conn.execute("UPDATE notifications SET status = 'sent', sent_at = $2, lease_until = NULL "
-                       "WHERE notification_id = $1", notification_id, at)
+async def mark_sent(conn: asyncpg.Connection, notification_id: str, at: datetime,
+                    event: tuple[str, str | None, bytes]) -> None:
+    """One statement, so one round trip: the email is recorded sent and its event queued together."""
+    await conn.execute(
+        "WITH sent AS (UPDATE notifications SET status = 'sent', sent_at = $2, lease_until = NULL "
+        "WHERE notification_id = $1 RETURNING 1) "
+        "INSERT INTO outbox(topic, key, value) SELECT $3, $4, $5 FROM sent",
+        notification_id, at, *event)
 
 
 async def mark_retry(conn: asyncpg.Connection, notification_id: str, at: datetime, error: str) -> None:
