@@ -12,6 +12,8 @@ PLANS_EVENTS = "ptfc.plans.events"
 NOTIFICATIONS_EVENTS = "ptfc.notifications.events"
 # Internal and sensitive: contact details and email requests, read only by notifications.
 NOTIFICATIONS_REQUESTS = "ptfc.notifications.requests"
+# Internal and sensitive: the name printed on a parent's certificate, read only by learning.
+LEARNING_NAMES = "ptfc.learning.names"
 
 
 def partner_workshops(lot: str) -> str:
@@ -22,6 +24,7 @@ def all_topics(lots: list[str]) -> list[str]:
     fixed = [
         PARTNER_REFERRALS, PARTNER_LEARNING, PARTNER_PLANS, DEADLETTER, REFERRAL_EVENTS,
         LEARNING_EVENTS, WORKSHOPS_EVENTS, PLANS_EVENTS, NOTIFICATIONS_EVENTS, NOTIFICATIONS_REQUESTS,
+        LEARNING_NAMES,
     ]
     return fixed + [partner_workshops(lot) for lot in lots]
 

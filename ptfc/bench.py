@@ -117,12 +117,13 @@ STAGES = [("referral", "SELECT count(*) FROM referrals"), ("learning", "SELECT c
 async def stage_counts(dburl: str, ns: str) -> str:
     """Progress of each hop, read from each service's own database."""
     import asyncpg
+    from ptfc.db_names import database_for
     from ptfc.kit.db import with_database
     out = []
     for stage, sql in STAGES:
         service = "notifications" if stage in ("queued", "sent") else stage
         try:
-            conn = await asyncpg.connect(with_database(dburl, f"{ns}_ptfc_{service}"))
+            conn = await asyncpg.connect(with_database(dburl, database_for(service, None, ns)))
             out.append(f"{stage} {await conn.fetchval(sql)}")
             await conn.close()
         except Exception:

@@ -67,6 +67,18 @@ def _asyncapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reissue(args: argparse.Namespace) -> int:
+    from ptfc.kit.settings import Settings
+    from services.learning.cli import reissue
+    try:
+        event_id = asyncio.run(reissue(Settings(), args.person_id))
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"reissue requested (event {event_id}); the parent gets a new link by email")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from ptfc.bench import main
     return main(args.referrals)
@@ -89,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("service")
     a.add_argument("--lot", default="lot-north")
     a.set_defaults(fn=_asyncapi)
+    le = sub.add_parser("learning", help="learning operations").add_subparsers(dest="op", required=True)
+    ri = le.add_parser("reissue", help="send a parent a new Parent Hub link (the old one stops working)")
+    ri.add_argument("person_id")
+    ri.set_defaults(fn=_reissue)
     b = sub.add_parser("bench", help="end-to-end referral throughput and latency (prints figures)")
     b.add_argument("--referrals", type=int, default=5000)
     b.set_defaults(fn=_bench)

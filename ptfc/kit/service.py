@@ -66,16 +66,21 @@ class Service:
 
     @property
     def database(self) -> str:
-        if self.settings.database_name:
-            return self.settings.database_name
-        name = database_for(self.name, self.settings.lot if self.spec.needs_lot else None)
-        # A namespace is a whole environment: its own topics, groups and databases.
-        ns = self.settings.topic_namespace.replace("-", "_").replace(".", "_")
-        return f"{ns}_{name}" if ns else name
+        lot = self.settings.lot if self.spec.needs_lot else None
+        return self.settings.database_name or database_for(self.name, lot, self.settings.topic_namespace)
 
     @property
     def dsn(self) -> str:
         return db.with_database(self.settings.database_url, self.database)
+
+    def assignment(self) -> set[tuple[str, int]]:
+        """(topic, partition) pairs this instance consumes now (replicas split them)."""
+        out: set[tuple[str, int]] = set()
+        for sub in (self.broker.subscribers if self.broker else []):
+            consumer = getattr(sub, "consumer", None)
+            if consumer is not None:
+                out |= {(tp.topic, tp.partition) for tp in consumer.assignment()}
+        return out
 
     def make_broker(self) -> KafkaBroker:
         broker = KafkaBroker(self.settings.kafka_bootstrap_servers, apply_types=False,

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     lot: str | None = None
     lot_table_file: str | None = None
     parent_hub_url: str = "http://127.0.0.1:8080/parent-hub"
+    # Bearer token for GET /certificates/<number> (learning); unset: the endpoint answers 503.
+    certificate_api_token: str | None = None
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

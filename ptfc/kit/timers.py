@@ -29,7 +29,11 @@ async def schedule(conn: asyncpg.Connection, kind: str, key: str, subject: str, 
 
 
 async def cancel(conn: asyncpg.Connection, kind: str, key: str) -> None:
-    await conn.execute("DELETE FROM timers WHERE kind = $1 AND key = $2 AND fired_at IS NULL", kind, key)
+    """Skips a timer the loop holds right now (it is firing): waiting for it could deadlock with
+    a lock the handler takes, so timer handlers must re-check state when they fire."""
+    await conn.execute(
+        "DELETE FROM timers WHERE id IN (SELECT id FROM timers WHERE kind = $1 AND key = $2 "
+        "AND fired_at IS NULL FOR UPDATE SKIP LOCKED)", kind, key)
 
 
 @dataclass

@@ -16,8 +16,7 @@ CHECK, CERTIFICATES = "/certificates/check/", "/certificates/"
 
 
 def api_token(settings) -> str | None:
-    # TODO(ptfc/kit/settings.py): `certificate_api_token: str | None = None` (env CERTIFICATE_API_TOKEN).
-    return getattr(settings, "certificate_api_token", None) or os.environ.get("CERTIFICATE_API_TOKEN") or None
+    return settings.certificate_api_token or None
 
 
 def authorised(req: Request, token: str) -> bool:

@@ -25,7 +25,7 @@ SOURCE = "/ptfc/operator"
 
 async def case_of(settings: Settings, person_id: str) -> str:
     """The parent's case number (the event's subject and Kafka key); LookupError if none is active."""
-    dsn = db.with_database(settings.database_url, settings.database_name or database_for("learning"))
+    dsn = db.with_database(settings.database_url, settings.database_name or database_for("learning", None, settings.topic_namespace))
     conn = await asyncpg.connect(dsn)
     try:
         row = await conn.fetchrow("SELECT case_number, status, activated_at FROM parents WHERE person_id = $1",

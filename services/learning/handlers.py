@@ -18,8 +18,7 @@ from ptfc.kit.subscribe import publishes, subscribe
 from services.learning import certificate_store, certificates, invitations, progress, store
 
 # Sensitive: the names printed on certificates, written by the referral service, read only here.
-# TODO(contracts/topics.py): LEARNING_NAMES = "ptfc.learning.names", listed in all_topics().
-NAMES_TOPIC = getattr(T, "LEARNING_NAMES", "ptfc.learning.names")
+NAMES_TOPIC = T.LEARNING_NAMES
 
 
 async def on_referral_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:

@@ -89,7 +89,8 @@ class Sender:
     async def _deliver(self, conn: Connection, db_conn, row) -> None:
         nid, now = row["notification_id"], wall_now()
         try:
-            msg = self.renderer.build(notification_id=nid, template=row["template"], context=row["context"],
+            msg = self.renderer.build(notification_id=nid, template=row["template"],
+                                      context={**row["context"], "about_name": row["about_name"] or "the parent"},
                                       name=row["name"], address=row["email"], sender=self.s.smtp_from,
                                       attachments=row["attachments"])
             await conn.send(self.envelope_from, checked_address(row["email"]), msg.as_bytes())

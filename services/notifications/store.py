@@ -41,7 +41,10 @@ async def claim(pool: asyncpg.Pool, now: datetime, limit: int, lease: timedelta)
         "  ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
         "AND c.contact_id = n.contact_id "
         "RETURNING n.notification_id, n.case_number, n.template, n.context, n.attachments, n.attempts, "
-        "c.role, c.name, c.email", now, limit, lease)
+        "c.role, c.name, c.email, "
+        # `about`: the parent an FCA or court email concerns, named here and nowhere upstream.
+        "(SELECT a.name FROM contacts a WHERE a.contact_id = n.context->>'about') AS about_name",
+        now, limit, lease)
 
 
 async def mark_sent(conn: asyncpg.Connection, notification_id: str, at: datetime,

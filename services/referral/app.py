@@ -3,7 +3,7 @@ from pathlib import Path
 
 from contracts.lots import load_area_table
 from ptfc.kit.service import Service, ServiceSpec
-from services.referral import domain
+from services.referral import domain, outcomes
 from services.referral.handlers import build_router
 
 
@@ -15,4 +15,4 @@ async def _on_start(svc: Service) -> None:
 
 
 SPEC = ServiceSpec(name="referral", package_dir=Path(__file__).parent, build_router=build_router,
-                   on_start=_on_start)
+                   on_start=_on_start, timers={outcomes.NON_COMPLETION: outcomes.on_non_completion_due})

@@ -6,14 +6,17 @@ from typing import Annotated, Union
 from faststream.kafka import KafkaRouter
 from pydantic import Field
 
+from contracts import learning as L
 from contracts import notification as N
 from contracts import referral as R
 from contracts import topics as T
+from contracts import workshop as W
 from contracts.envelope import CloudEvent
+from ptfc.kit import timers
 from ptfc.kit.consumer import Context, Route
 from ptfc.kit.deadletter import DeadLetter
 from ptfc.kit.subscribe import publishes, subscribe
-from services.referral import domain, store
+from services.referral import domain, outcomes, store
 
 
 async def on_referral_requested(ctx: Context, event: CloudEvent[R.ReferralRequested]) -> None:
@@ -27,7 +30,8 @@ async def on_referral_requested(ctx: Context, event: CloudEvent[R.ReferralReques
         await store.add_rejected(ctx.conn, req, event.time)
         await ctx.emit(T.REFERRAL_EVENTS, R.REJECTED, decision)
         return
-    await store.add_accepted(ctx.conn, decision, event.time)
+    await store.add_accepted(ctx.conn, decision, event.time, bool(req.court_email))
+    await outcomes.schedule_non_completion(ctx, decision, svc.settings.completion_deadline_days)
     # Contacts first: same key (case), same relay order, so notifications know them before any
     # email request about this case arrives.
     contacts = [(req.parent.person_id, "parent", domain.contact_name(req), req.parent.email),
@@ -37,6 +41,8 @@ async def on_referral_requested(ctx: Context, event: CloudEvent[R.ReferralReques
     for contact_id, role, name, email in contacts:
         await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.CONTACT_RECORDED,
                        N.ContactRecorded(contact_id=contact_id, role=role, name=name, email=email))
+    await ctx.emit(T.LEARNING_NAMES, L.CERTIFICATE_NAME_RECORDED, L.CertificateNameRecorded(
+        person_id=req.parent.person_id, display_name=domain.contact_name(req)))
     await ctx.emit(T.REFERRAL_EVENTS, R.ACCEPTED, decision)
 
 
@@ -47,6 +53,7 @@ async def on_referral_withdrawn(ctx: Context, event: CloudEvent[R.ReferralWithdr
     if row["status"] != "active":
         return  # already closed: a withdrawal changes nothing
     await store.close(ctx.conn, row["referral_id"], "withdrawn", event.time)
+    await timers.cancel(ctx.conn, outcomes.NON_COMPLETION, row["referral_id"])
     await ctx.emit(T.REFERRAL_EVENTS, R.WITHDRAWAL_ACCEPTED, R.WithdrawalAccepted(
         referral_id=row["referral_id"], case_number=row["case_number"], person_id=row["person_id"],
         lot=row["lot"]))
@@ -54,6 +61,8 @@ async def on_referral_withdrawn(ctx: Context, event: CloudEvent[R.ReferralWithdr
 
 PartnerReferral = Annotated[Union[CloudEvent[R.ReferralRequested], CloudEvent[R.ReferralWithdrawn]],
                             Field(description="ptfc.referral.requested.v1 | ptfc.referral.withdrawn.v1")]
+Facts = Union[CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued], CloudEvent[W.ParentAttended],
+              CloudEvent[W.SafeguardingConcernRecorded]]
 Outbound = Union[CloudEvent[R.ReferralAccepted], CloudEvent[R.ReferralRejected],
                  CloudEvent[R.WithdrawalAccepted], CloudEvent[R.ReferralCompleted],
                  CloudEvent[R.NonCompletionReported]]
@@ -64,9 +73,16 @@ def build_router(svc) -> KafkaRouter:
     subscribe(router, svc, {
         T.PARTNER_REFERRALS: Route({R.REQUESTED: on_referral_requested,
                                     R.WITHDRAWN: on_referral_withdrawn}, strict=True),
-    }, list[PartnerReferral], "Cafcass referrals: court orders and FCA recommendations.")
+        T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: outcomes.on_elearning_completed,
+                                  L.CERTIFICATE_ISSUED: outcomes.on_certificate_issued}),
+        T.WORKSHOPS_EVENTS: Route({W.PARENT_ATTENDED: outcomes.on_parent_attended,
+                                   W.SAFEGUARDING_CONCERN_RECORDED: outcomes.on_safeguarding_concern_recorded}),
+    }, list[Union[PartnerReferral, Facts]], "Cafcass referrals, and the learning and workshop facts that "
+       "decide what the FCA and court are told.")
     publishes(router, svc, T.REFERRAL_EVENTS, Outbound, "Referral outcomes for Cafcass and services.")
-    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, CloudEvent[N.ContactRecorded],
-              "Contacts for the notification service (sensitive; read only by notifications).")
+    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]],
+              "Contacts and emails to the FCA and court (sensitive; read only by notifications).")
+    publishes(router, svc, T.LEARNING_NAMES, CloudEvent[L.CertificateNameRecorded],
+              "Names printed on certificates (sensitive; read only by learning).")
     publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
     return router

@@ -19,15 +19,10 @@ from tests.support.services import running
 START = T0.replace(day=4)
 
 
-def consumers(svc):
-    """The instance's Kafka consumers (faststream's; the kit exposes no handle on them)."""
-    return [sub.consumer for sub in svc.broker.subscribers if sub.consumer is not None]
-
-
 def partner_partitions(svc, lot: str) -> set[int]:
     """The partitions of the lot's partner topic this instance consumes now."""
     topic = namespaced(svc.settings.topic_namespace, T.partner_workshops(lot))
-    return {tp.partition for c in consumers(svc) for tp in c.assignment() if tp.topic == topic}
+    return {partition for t, partition in svc.assignment() if t == topic}
 
 
 async def deciding(pool) -> bool:

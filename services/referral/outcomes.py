@@ -1,0 +1,87 @@
+"""Facts from learning and workshops that decide what the FCA and court are told."""
+from __future__ import annotations
+
+from contracts import learning as L
+from contracts import notification as N
+from contracts import referral as R
+from contracts import topics as T
+from contracts import workshop as W
+from contracts.envelope import CloudEvent
+from ptfc.kit import timers
+from ptfc.kit.consumer import Context
+from ptfc.kit.timers import TimerContext
+from services.referral import progress, store
+
+NON_COMPLETION = "non-completion-check"
+
+
+async def tell_fca_and_court(ctx, row, template: str, context: dict, court_too: bool = True) -> None:
+    """`about` lets notifications name the parent without the name ever passing through here."""
+    for contact_id in progress.recipients(row["referral_id"], court_too and row["has_court_email"]):
+        await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
+            template=template, contact_id=contact_id,
+            context={"case_number": row["case_number"], "about": row["person_id"], **context}),
+            subject=row["case_number"])
+
+
+async def schedule_non_completion(ctx, accepted: R.ReferralAccepted, deadline_days: int) -> None:
+    await timers.schedule(ctx.conn, NON_COMPLETION, accepted.referral_id, accepted.case_number,
+                          progress.non_completion_due(accepted.ordered_on, deadline_days))
+
+
+async def on_elearning_completed(ctx: Context, event: CloudEvent[L.ElearningCompleted]) -> None:
+    row = await store.active_for(ctx.conn, event.data.person_id)
+    if row is not None:
+        await store.set_stage(ctx.conn, row["referral_id"], "elearning_completed_on",
+                              progress.uk_date(event.data.completed_at))
+
+
+async def on_parent_attended(ctx: Context, event: CloudEvent[W.ParentAttended]) -> None:
+    row = await store.active_for(ctx.conn, event.data.person_id)
+    if row is not None:
+        await store.set_stage(ctx.conn, row["referral_id"], "workshop_attended_on", event.data.attended_on)
+
+
+async def on_certificate_issued(ctx: Context, event: CloudEvent[L.CertificateIssued]) -> None:
+    """Both stages done: Cafcass reads `completed`, the FCA and court get an email."""
+    d = event.data
+    row = await store.active_for(ctx.conn, d.person_id)
+    if row is None:
+        return  # withdrawn or already reported: learning only certifies accepted referrals
+    await store.complete(ctx.conn, row["referral_id"], d.certificate_number, d.elearning_completed_on,
+                         d.workshop_attended_on, event.time)
+    await timers.cancel(ctx.conn, NON_COMPLETION, row["referral_id"])
+    await ctx.emit(T.REFERRAL_EVENTS, R.COMPLETED, R.ReferralCompleted(
+        referral_id=row["referral_id"], case_number=row["case_number"], person_id=d.person_id,
+        elearning_completed_on=d.elearning_completed_on, workshop_attended_on=d.workshop_attended_on,
+        certificate_number=d.certificate_number), subject=row["case_number"])
+    await tell_fca_and_court(ctx, row, "referral_completed", {
+        "elearning_completed_on": d.elearning_completed_on.strftime("%d %B %Y"),
+        "workshop_attended_on": d.workshop_attended_on.strftime("%d %B %Y"),
+        "certificate_number": d.certificate_number})
+
+
+async def on_safeguarding_concern_recorded(ctx: Context, event: CloudEvent[W.SafeguardingConcernRecorded]) -> None:
+    """The FCA is told at once, with no detail; the court and the other parent are not."""
+    row = await store.active_for(ctx.conn, event.data.person_id)
+    if row is None:
+        return
+    await store.set_stage(ctx.conn, row["referral_id"], "concern_raised_at", event.time)
+    await tell_fca_and_court(ctx, row, "referral_safeguarding_concern", {}, court_too=False)
+
+
+async def on_non_completion_due(ctx: TimerContext) -> None:
+    """Day 42 has passed: if a stage is still missing, the FCA and court are told what was done."""
+    row = await store.get(ctx.conn, ctx.timer.key)
+    stages = progress.Stages(row["elearning_completed_on"], row["workshop_attended_on"]) if row else None
+    if row is None or not progress.report_non_completion(row["status"], stages):
+        return
+    await store.close(ctx.conn, row["referral_id"], "not_completed", ctx.timer.due_at)
+    await ctx.emit(T.REFERRAL_EVENTS, R.NON_COMPLETION_REPORTED, R.NonCompletionReported(
+        referral_id=row["referral_id"], case_number=row["case_number"], person_id=row["person_id"],
+        elearning_completed=stages.elearning_completed_on is not None,
+        workshop_attended=stages.workshop_attended_on is not None,
+        reported_on=progress.uk_date(ctx.timer.due_at)))
+    await tell_fca_and_court(ctx, row, "referral_non_completion", {
+        "elearning_completed": stages.elearning_completed_on is not None,
+        "workshop_attended": stages.workshop_attended_on is not None})

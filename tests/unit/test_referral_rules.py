@@ -1,0 +1,66 @@
+"""Referral intake and outcome rules (pure)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from contracts.lots import DEFAULT_AREA_TO_LOT
+from contracts.referral import ReferralAccepted, ReferralRejected, ReferralRequested
+from services.referral import domain, progress
+from tests.support.builders import referral
+
+
+def decide(history=domain.History(), **over) -> ReferralAccepted | ReferralRejected:
+    return domain.decide(ReferralRequested.model_validate(referral(**over)), DEFAULT_AREA_TO_LOT, history,
+                         domain.Targets())
+
+
+def test_accepted_referral_carries_the_programme_clocks_and_no_contact_details():
+    a = decide(ordered_on="2026-01-30")
+    assert isinstance(a, ReferralAccepted)
+    assert (a.elearning_due_on, a.workshop_due_on, a.completion_due_on) == (
+        date(2026, 2, 13), date(2026, 3, 6), date(2026, 3, 13))
+    dumped = a.model_dump_json()
+    assert "@" not in dumped and "Alex" not in dumped
+
+
+@pytest.mark.parametrize("over, code", [
+    ({"route": "self_referral"}, "route_not_allowed"),
+    ({"cafcass_area": "Z1"}, "unknown_cafcass_area"),
+    ({"court_email": "court@@x"}, "invalid_email"),
+    ({"programme": "cppp"}, "cppp_details_missing"),
+    ({"programme": "cppp", "cppp": {"proceedings": "care", "consent": True}}, "cppp_proceedings_not_eligible"),
+    ({"programme": "cppp", "cppp": {"proceedings": "section_7", "consent": False}}, "cppp_consent_missing"),
+])
+def test_each_rule_rejects_on_its_own(over, code):
+    r = decide(**over)
+    assert isinstance(r, ReferralRejected) and [x.code for x in r.reasons] == [code]
+
+
+def test_every_reason_is_given_at_once():
+    r = decide(domain.History(active=True), route="x", cafcass_area="Z", court_email="no")
+    assert sorted(x.code for x in r.reasons) == ["already_active", "invalid_email", "route_not_allowed",
+                                                  "unknown_cafcass_area"]
+
+
+def test_cppp_with_consent_for_section_7_is_accepted_and_a_past_referral_marks_a_re_referral():
+    a = decide(domain.History(earlier=True), programme="cppp", cppp={"proceedings": "section_7", "consent": True})
+    assert isinstance(a, ReferralAccepted) and a.re_referral and a.programme == "cppp"
+
+
+def test_header_injection_in_an_address_is_not_a_valid_email():
+    assert not domain.email_ok("a@b.example\r\nBcc: x@y.example")
+
+
+def test_non_completion_is_checked_when_day_42_has_ended_in_uk_time():
+    assert progress.non_completion_due(date(2026, 5, 1), 42).isoformat() == "2026-06-13T00:00:00+01:00"
+    assert progress.non_completion_due(date(2026, 11, 2), 42).isoformat() == "2026-12-15T00:00:00+00:00"
+
+
+def test_only_an_active_referral_missing_a_stage_is_reported():
+    missing = progress.Stages(date(2026, 1, 2), None)
+    assert progress.report_non_completion("active", missing)
+    assert not progress.report_non_completion("withdrawn", missing)
+    assert not progress.report_non_completion("active", progress.Stages(date(2026, 1, 2), date(2026, 1, 9)))
+    assert progress.recipients("R1", False) == ["fca:R1"]
