@@ -54,3 +54,58 @@ class PlanShared(WireModel):
     person_id: str = Field(min_length=1, max_length=100)
     with_: Literal["mediator", "fca", "court", "children"] = Field(alias="with")
     email: str | None = Field(default=None, max_length=320)
+
+
+# Outbound facts of the plans service (on `ptfc.plans.events`). Areas and decisions only: the
+# parents' `terms` are their private negotiation, and nothing says why a plan is unavailable or
+# closed (a safeguarding concern must never reach the other parent).
+PLAN_OPENED = "ptfc.plans.plan-opened.v1"
+OPENING_REFUSED = "ptfc.plans.opening-refused.v1"
+AREA_UPDATED = "ptfc.plans.area-updated.v1"
+PLAN_COMPLETED = "ptfc.plans.plan-completed.v1"
+PLAN_SHARED = "ptfc.plans.plan-shared.v1"
+PLAN_CLOSED = "ptfc.plans.plan-closed.v1"
+
+AreaState = Literal["proposed", "agreed", "seek_help", "ask_court"]
+FinalDecision = Literal["agreed", "seek_help", "ask_court"]
+
+
+class PlanOpenedFact(WireModel):
+    case_number: str
+    opened_by: str
+    person_ids: list[str] = Field(description="The case's parents who negotiate the plan.")
+
+
+class PlanOpeningRefused(WireModel):
+    case_number: str
+    person_id: str
+    reason: str = Field(description="not_available (deliberately unspecific) | co_parent_not_referred")
+
+
+class PlanAreaUpdated(WireModel):
+    """One proposal or response; its terms stay in the plans service's history."""
+
+    case_number: str
+    area: PlanArea
+    person_id: str
+    action: Literal["proposed", "agree", "counter", "seek_help", "ask_court"]
+    state: AreaState
+    final: bool
+
+
+class PlanCompleted(WireModel):
+    case_number: str
+    decisions: dict[str, FinalDecision] = Field(description="Every plan area -> its final decision.")
+
+
+class PlanSharedFact(WireModel):
+    case_number: str
+    person_id: str
+    with_: Literal["mediator", "fca", "court", "children"] = Field(alias="with")
+    emailed: bool = False
+
+
+class PlanClosed(WireModel):
+    """No reason: why a plan closed is not for every reader."""
+
+    case_number: str

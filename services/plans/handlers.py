@@ -1,0 +1,65 @@
+"""Plans subscribers: the Parent Hub's plan tool, and the referral and workshop facts that decide
+who may negotiate a plan and when it closes."""
+from __future__ import annotations
+
+from typing import Union
+
+from faststream.kafka import KafkaRouter
+
+from contracts import plan as P
+from contracts import referral as R
+from contracts import topics as T
+from contracts import workshop as W
+from contracts.envelope import CloudEvent
+from ptfc.kit.consumer import Context, Route
+from ptfc.kit.subscribe import publishes, subscribe
+from services.plans import negotiation, store
+
+
+async def on_referral_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:
+    await store.upsert_parent(ctx.conn, event.data, event.time)
+
+
+async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAccepted]) -> None:
+    """The plan stays as it is; the parent simply can no longer submit to it."""
+    await store.withdraw(ctx.conn, event.data.person_id, event.data.referral_id)
+
+
+async def on_concern_recorded(ctx: Context, event: CloudEvent[W.SafeguardingConcernRecorded]) -> None:
+    """Close the case's plan. The fact carries no reason, and no parent is emailed about it."""
+    person_id = event.data.person_id
+    # Kept even for a parent not known yet: it must still stop a plan from opening later.
+    await store.add_concern(ctx.conn, person_id, event.time)
+    row = await store.parent(ctx.conn, person_id)
+    if row is None:
+        return
+    case = row["case_number"]
+    await store.lock_case(ctx.conn, case)
+    plan = await store.plan(ctx.conn, case)
+    if plan is None or plan["status"] == "closed":
+        return
+    await store.set_status(ctx.conn, case, "closed", event.time)
+    await ctx.emit(T.PLANS_EVENTS, P.PLAN_CLOSED, P.PlanClosed(case_number=case), subject=case)
+
+
+PARTNER_ROUTES = {P.OPENED: negotiation.on_opened, P.PROPOSAL_SUBMITTED: negotiation.on_proposal_submitted,
+                  P.RESPONSE_SUBMITTED: negotiation.on_response_submitted, P.SHARED: negotiation.on_shared}
+Inbound = Union[CloudEvent[P.PlanOpened], CloudEvent[P.ProposalSubmitted], CloudEvent[P.ResponseSubmitted],
+                CloudEvent[P.PlanShared], CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted],
+                CloudEvent[W.SafeguardingConcernRecorded]]
+Outbound = Union[CloudEvent[P.PlanOpenedFact], CloudEvent[P.PlanOpeningRefused], CloudEvent[P.PlanAreaUpdated],
+                 CloudEvent[P.PlanCompleted], CloudEvent[P.PlanSharedFact], CloudEvent[P.PlanClosed]]
+
+
+def build_router(svc) -> KafkaRouter:
+    router = KafkaRouter()
+    subscribe(router, svc, {
+        T.PARTNER_PLANS: Route(PARTNER_ROUTES, strict=True),
+        T.REFERRAL_EVENTS: Route({R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted}),
+        T.WORKSHOPS_EVENTS: Route({W.SAFEGUARDING_CONCERN_RECORDED: on_concern_recorded}),
+    }, list[Inbound], "The Parent Hub's parenting-plan tool, accepted and withdrawn referrals, and "
+                      "safeguarding concerns (which close the case's plan).")
+    publishes(router, svc, T.PLANS_EVENTS, Outbound,
+              "Plan facts: opened, refused, areas and decisions (never terms), completed, shared, closed.")
+    publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
+    return router

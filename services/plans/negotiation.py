@@ -1,0 +1,106 @@
+"""The Parent Hub's plan events: open, propose, respond, share.
+
+Every handler locks the case first: the two parents' events share a Kafka key (the case), but
+replicas or a mis-keyed partner must still not interleave two decisions about one plan.
+"""
+from __future__ import annotations
+
+from contracts import plan as P
+from contracts import topics as T
+from contracts.envelope import CloudEvent
+from ptfc.kit.consumer import Context
+from ptfc.kit.deadletter import DeadLetter
+from services.plans import domain, store
+
+
+async def _parent(ctx: Context, person_id: str):
+    """The submitting parent: accepted, not withdrawn, writing about their own case."""
+    row = await store.parent(ctx.conn, person_id)
+    if row is None:
+        raise DeadLetter("no accepted referral for this person_id")
+    if not row["active"]:
+        raise DeadLetter("the referral for this person_id was withdrawn")
+    if ctx.event.subject != row["case_number"]:
+        raise DeadLetter("subject is not the case number of this person_id's referral")
+    await store.lock_case(ctx.conn, row["case_number"])
+    return row
+
+
+async def _open_plan(ctx: Context, case_number: str):
+    plan = await store.plan(ctx.conn, case_number)
+    if plan is None:
+        raise DeadLetter("plan not open")
+    if plan["status"] == "closed":
+        raise DeadLetter("plan closed")
+    return plan
+
+
+async def on_opened(ctx: Context, event: CloudEvent[P.PlanOpened]) -> None:
+    row = await _parent(ctx, event.data.person_id)
+    case = row["case_number"]
+    plan = await store.plan(ctx.conn, case)
+    if plan is not None:
+        if plan["status"] == "closed":
+            raise DeadLetter("plan closed")
+        return  # already open (e.g. the other parent opened it first): one plan per case
+    parents = await store.case_parents(ctx.conn, case)
+    refusal = domain.opening_refusal(parents, await store.concern_for_case(ctx.conn, case))
+    if refusal is not None:
+        # A fact, not a dead letter: the Hub must tell the parent, and a dead letter would
+        # discard it. The reason is generic so that no concern can be inferred from it.
+        await ctx.emit(T.PLANS_EVENTS, P.OPENING_REFUSED, P.PlanOpeningRefused(
+            case_number=case, person_id=row["person_id"], reason=refusal), subject=case)
+        return
+    await store.open_plan(ctx.conn, case, row["person_id"], event.time)
+    await ctx.emit(T.PLANS_EVENTS, P.PLAN_OPENED, P.PlanOpenedFact(
+        case_number=case, opened_by=row["person_id"], person_ids=[p.person_id for p in parents if p.active]),
+        subject=case)
+
+
+async def _apply(ctx: Context, row, decide) -> dict[str, domain.Area]:
+    """Run one submission through the domain, keep its history, publish areas and decisions."""
+    case, person = row["case_number"], row["person_id"]
+    plan = await _open_plan(ctx, case)
+    if plan["status"] == "completed":
+        raise DeadLetter("plan completed: every area has a final decision")
+    try:
+        new, steps = decide(await store.areas(ctx.conn, case))
+    except domain.Refused as exc:
+        raise DeadLetter(exc.reason) from None
+    ev = ctx.event
+    await store.save_steps(ctx.conn, case, person, new, steps, ev.source, ev.id, ev.time)
+    for s in steps:  # no terms: they are the parents' private negotiation
+        await ctx.emit(T.PLANS_EVENTS, P.AREA_UPDATED, P.PlanAreaUpdated(
+            case_number=case, area=s.area, person_id=person, action=s.action, state=s.state,
+            final=s.final), subject=case)
+    return new
+
+
+async def on_proposal_submitted(ctx: Context, event: CloudEvent[P.ProposalSubmitted]) -> None:
+    row = await _parent(ctx, event.data.person_id)
+    items = [(p.area, p.terms) for p in event.data.proposals]
+    await _apply(ctx, row, lambda areas: domain.propose(areas, row["person_id"], items))
+
+
+async def on_response_submitted(ctx: Context, event: CloudEvent[P.ResponseSubmitted]) -> None:
+    row = await _parent(ctx, event.data.person_id)
+    items = [(r.area, r.decision, r.terms) for r in event.data.responses]
+    new = await _apply(ctx, row, lambda areas: domain.respond(areas, row["person_id"], items))
+    if domain.complete(new):
+        # Only a response can make the last decision final, and only an open plan gets here,
+        # so the completion fact is published once.
+        case = row["case_number"]
+        await store.set_status(ctx.conn, case, "completed", event.time)
+        await ctx.emit(T.PLANS_EVENTS, P.PLAN_COMPLETED, P.PlanCompleted(
+            case_number=case, decisions=domain.decisions(new)), subject=case)
+
+
+async def on_shared(ctx: Context, event: CloudEvent[P.PlanShared]) -> None:
+    """Recorded and published; the recipient's address (if any) is not kept or published."""
+    row = await _parent(ctx, event.data.person_id)
+    case = row["case_number"]
+    await _open_plan(ctx, case)
+    with_ = event.data.with_
+    await store.add_share(ctx.conn, case, row["person_id"], with_, False, event.id, event.time)
+    await ctx.emit(T.PLANS_EVENTS, P.PLAN_SHARED, P.PlanSharedFact.model_validate(
+        {"case_number": case, "person_id": row["person_id"], "with": with_, "emailed": False}), subject=case)

@@ -1,0 +1,89 @@
+"""All SQL of the plans service."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from contracts.referral import ReferralAccepted
+from services.plans.domain import Area, Parent, Step
+
+
+async def upsert_parent(conn: asyncpg.Connection, a: ReferralAccepted, at: datetime) -> None:
+    """The newest accepted referral decides the parent's case and suitability (re-referrals)."""
+    await conn.execute(
+        "INSERT INTO parents(person_id, case_number, referral_id, plan_suitable, active, accepted_at) "
+        "VALUES ($1, $2, $3, $4, true, $5) ON CONFLICT (person_id) DO UPDATE SET "
+        "case_number = $2, referral_id = $3, plan_suitable = $4, active = true, accepted_at = $5",
+        a.person_id, a.case_number, a.referral_id, a.plan_suitable, at)
+
+
+async def withdraw(conn: asyncpg.Connection, person_id: str, referral_id: str) -> None:
+    await conn.execute("UPDATE parents SET active = false WHERE person_id = $1 AND referral_id = $2",
+                       person_id, referral_id)
+
+
+async def parent(conn: asyncpg.Connection, person_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM parents WHERE person_id = $1", person_id)
+
+
+async def case_parents(conn: asyncpg.Connection, case_number: str) -> list[Parent]:
+    rows = await conn.fetch("SELECT person_id, plan_suitable, active FROM parents WHERE case_number = $1 "
+                            "ORDER BY person_id", case_number)
+    return [Parent(r["person_id"], r["plan_suitable"], r["active"]) for r in rows]
+
+
+async def add_concern(conn: asyncpg.Connection, person_id: str, at: datetime) -> None:
+    await conn.execute("INSERT INTO concerns(person_id, raised_at) VALUES ($1, $2)", person_id, at)
+
+
+async def concern_for_case(conn: asyncpg.Connection, case_number: str) -> bool:
+    """A concern counts if raised since that parent's referral was accepted (its plan_suitable)."""
+    return bool(await conn.fetchval(
+        "SELECT true FROM concerns c JOIN parents p USING (person_id) "
+        "WHERE p.case_number = $1 AND c.raised_at >= p.accepted_at LIMIT 1", case_number))
+
+
+async def lock_case(conn: asyncpg.Connection, case_number: str) -> None:
+    """Serialise everything about one case (two parents' events may be handled concurrently)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('plan:' || $1))", case_number)
+
+
+async def plan(conn: asyncpg.Connection, case_number: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM plans WHERE case_number = $1", case_number)
+
+
+async def open_plan(conn: asyncpg.Connection, case_number: str, by: str, at: datetime) -> None:
+    await conn.execute("INSERT INTO plans(case_number, status, opened_by, opened_at) VALUES ($1, 'open', $2, $3)",
+                       case_number, by, at)
+
+
+async def set_status(conn: asyncpg.Connection, case_number: str, status: str, at: datetime) -> None:
+    column = {"completed": "completed_at", "closed": "closed_at"}[status]
+    await conn.execute(f"UPDATE plans SET status = $2, {column} = $3 WHERE case_number = $1",
+                       case_number, status, at)
+
+
+async def areas(conn: asyncpg.Connection, case_number: str) -> dict[str, Area]:
+    rows = await conn.fetch("SELECT area, state, by_person FROM plan_areas WHERE case_number = $1", case_number)
+    return {r["area"]: Area(r["state"], r["by_person"]) for r in rows}
+
+
+async def save_steps(conn: asyncpg.Connection, case_number: str, person_id: str, new: dict[str, Area],
+                     steps: list[Step], source: str, event_id: str, at: datetime) -> None:
+    """Current state per touched area, and one history row per step (in submission order)."""
+    touched = list(dict.fromkeys(s.area for s in steps))
+    await conn.executemany(
+        "INSERT INTO plan_areas(case_number, area, state, by_person, updated_at) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (case_number, area) DO UPDATE SET state = $3, by_person = $4, updated_at = $5",
+        [(case_number, a, new[a].state, new[a].by, at) for a in touched])
+    await conn.executemany(
+        "INSERT INTO plan_history(case_number, area, person_id, action, state, terms, event_source, "
+        "event_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        [(case_number, s.area, person_id, s.action, s.state, s.terms, source, event_id, at) for s in steps])
+
+
+async def add_share(conn: asyncpg.Connection, case_number: str, person_id: str, with_: str, emailed: bool,
+                    event_id: str, at: datetime) -> None:
+    await conn.execute("INSERT INTO plan_shares(case_number, person_id, shared_with, emailed, event_id, shared_at) "
+                       "VALUES ($1, $2, $3, $4, $5, $6)", case_number, person_id, with_, emailed, event_id, at)
