@@ -6,6 +6,7 @@ from typing import Union
 
 from faststream.kafka import KafkaRouter
 
+from contracts import notification as N
 from contracts import plan as P
 from contracts import referral as R
 from contracts import topics as T
@@ -61,5 +62,7 @@ def build_router(svc) -> KafkaRouter:
                       "safeguarding concerns (which close the case's plan).")
     publishes(router, svc, T.PLANS_EVENTS, Outbound,
               "Plan facts: opened, refused, areas and decisions (never terms), completed, shared, closed.")
+    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]],
+              "A shared plan announced to the FCA or court (sensitive; read only by notifications).")
     publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
     return router

@@ -10,7 +10,7 @@ from contracts import topics as T
 from contracts.envelope import CloudEvent
 from ptfc.kit.consumer import Context
 from ptfc.kit.deadletter import DeadLetter
-from services.plans import domain, store
+from services.plans import domain, sharing, store
 
 
 async def _parent(ctx: Context, person_id: str):
@@ -96,11 +96,6 @@ async def on_response_submitted(ctx: Context, event: CloudEvent[P.ResponseSubmit
 
 
 async def on_shared(ctx: Context, event: CloudEvent[P.PlanShared]) -> None:
-    """Recorded and published; the recipient's address (if any) is not kept or published."""
     row = await _parent(ctx, event.data.person_id)
-    case = row["case_number"]
-    await _open_plan(ctx, case)
-    with_ = event.data.with_
-    await store.add_share(ctx.conn, case, row["person_id"], with_, False, event.id, event.time)
-    await ctx.emit(T.PLANS_EVENTS, P.PLAN_SHARED, P.PlanSharedFact.model_validate(
-        {"case_number": case, "person_id": row["person_id"], "with": with_, "emailed": False}), subject=case)
+    await _open_plan(ctx, row["case_number"])  # open or completed; a closed plan is not shared
+    await sharing.shared(ctx, row, event)

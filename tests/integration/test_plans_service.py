@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from contracts import notification as N
 from contracts import plan as P
 from contracts import referral as R
 from contracts import topics as T
@@ -61,6 +62,7 @@ async def test_refusal_negotiation_to_completion_with_history_and_a_repeat_once(
     async with running(SPEC, settings) as svc:
         out = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.PLANS_EVENTS)).start()
         dl = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.DEADLETTER)).start()
+        mail = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.NOTIFICATIONS_REQUESTS)).start()
         unsuitable, case = Case(svc, producer, suitable=(True, False)), Case(svc, producer)
         await unsuitable.known()
         await case.known()
@@ -86,22 +88,28 @@ async def test_refusal_negotiation_to_completion_with_history_and_a_repeat_once(
         assert done[0]["data"]["decisions"][AREAS[-1]] == "agreed"
         await dl.wait_for(lambda _: "own proposal" in " ".join(reasons(dl)), what="own-proposal dead letter")
         await case.hub(P.SHARED, {"person_id": case.b, "with": "mediator", "email": "med@mediation.example"})
-        shared = await out.wait_for(lambda es: of(es, case.case, P.PLAN_SHARED), what="shared")
-        assert shared[0]["data"] == {"case_number": case.case, "person_id": case.b, "with": "mediator",
-                                     "emailed": False}
+        to_fca = await case.hub(P.SHARED, {"person_id": case.a, "with": "fca", "email": "fca@cafcass.example"})
+        shared = await out.wait_for(lambda es: len(of(es, case.case, P.PLAN_SHARED)) == 2 and
+                                    of(es, case.case, P.PLAN_SHARED), what="shared")
+        assert [(e["data"]["with"], e["data"]["emailed"]) for e in shared] == [("mediator", False), ("fca", True)]
+        sent = await mail.wait_for(lambda es: len(es) >= 2 and es, what="contact and email request")
+        assert [e["type"] for e in sent] == [N.CONTACT_RECORDED, N.REQUESTED]
+        assert sent[0]["data"]["contact_id"] == sent[1]["data"]["contact_id"] == f"plan-share:{to_fca['id']}"
+        assert sent[1]["data"]["context"]["decided"] == 10
+        assert sent[1]["data"]["template"] == "plan_shared" and "secret" not in json.dumps(sent)
 
         mine = of(out.events(), case.case)
         assert [e["type"] for e in mine].count(P.PLAN_OPENED) == 1
         assert len(of(mine, case.case, P.AREA_UPDATED)) == 10 + 10 + 1  # the repeat added nothing
         published = json.dumps(out.events())
-        assert "secret" not in published and "mediation.example" not in published
+        assert "secret" not in published and ".example" not in published
         history = await svc.pool.fetch("SELECT area, person_id, action, terms FROM plan_history "
                                        "WHERE case_number = $1 ORDER BY id", case.case)
         last = [(h["person_id"], h["action"], h["terms"]) for h in history if h["area"] == AREAS[-1]]
         assert last == [(case.a, "proposed", f"secret terms {AREAS[-1]}"), (case.b, "counter", "secret counter"),
                         (case.a, "agree", None)]
         assert await svc.pool.fetchval("SELECT status FROM plans WHERE case_number = $1", case.case) == "completed"
-        await out.stop(); await dl.stop()
+        await out.stop(); await dl.stop(); await mail.stop()
 
 
 async def test_concern_closes_the_plan_silently_and_withdrawal_stops_submissions(settings, producer):
