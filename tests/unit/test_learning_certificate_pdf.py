@@ -1,6 +1,9 @@
 """The certificate PDF (parsed back with pypdf) and the learning email templates."""
 from __future__ import annotations
 
+import email
+import email.policy
+
 import io
 from datetime import date, datetime, timezone
 
@@ -74,9 +77,10 @@ RENDER = [
 def test_learning_templates_render_text_and_html(template, context, expected):
     attachments = [{"filename": "c.pdf", "content_type": "application/pdf",
                     "content": certificate_pdf(CERT, "Alex Example").decode("ascii")}]
-    msg = Renderer().build(notification_id="n" * 32, template=template, context=context, name="Alex Example",
-                           address="alex@parents.example", sender="PTfC <no-reply@ptfc.example>",
-                           attachments=attachments if template == "learning_certificate" else [])
+    built = Renderer().build(notification_id="n" * 32, template=template, context=context, name="Alex Example",
+                             address="alex@parents.example", sender="PTfC <no-reply@ptfc.example>",
+                             attachments=attachments if template == "learning_certificate" else [])
+    msg = email.message_from_bytes(built.as_bytes(), policy=email.policy.default)  # as a receiver reads it
     assert "Planning Together for Children" in msg["Subject"] or "certificate" in msg["Subject"].lower()
     for part in ("plain", "html"):
         body = msg.get_body((part,)).get_content()
