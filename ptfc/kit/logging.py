@@ -1,6 +1,7 @@
 """structlog JSON logs with case and event ids; names, emails and phone numbers never get out."""
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
@@ -39,8 +40,25 @@ def redact(_logger: Any, _method: str, event_dict: dict) -> dict:
     return {k: REDACTED if k in SENSITIVE_KEYS else _scrub(v) for k, v in event_dict.items()}
 
 
+class JsonFormatter(logging.Formatter):
+    """Libraries' stdlib log records (aiokafka, faststream, asyncpg) as JSON lines too, scrubbed."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        doc = {"service": self.service, "logger": record.name, "level": record.levelname.lower(),
+               "timestamp": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "event": scrub_text(record.getMessage())}
+        if record.exc_info:
+            doc["exception"] = scrub_text(self.formatException(record.exc_info))
+        return json.dumps(doc)
+
+
 def configure(service: str, level: str = "INFO") -> None:
-    logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(service))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     for noisy in ("aiokafka", "faststream", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.configure(
@@ -59,5 +77,7 @@ def configure(service: str, level: str = "INFO") -> None:
     structlog.contextvars.bind_contextvars(service=service)
 
 
-def get_logger(**bound: Any) -> structlog.stdlib.BoundLogger:
-    return structlog.get_logger().bind(**bound)
+def get_logger(**bound: Any) -> Any:
+    """Lazy: modules call this at import, before `configure` runs; binding here would freeze
+    structlog's default (console) setup into the logger."""
+    return structlog.get_logger(**bound)

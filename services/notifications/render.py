@@ -78,5 +78,4 @@ class Renderer:
         msg["To"] = formataddr((header_safe(name), checked_address(address)), "utf-8")
         msg["Message-ID"] = message_id(notification_id)
         msg["Date"] = formatdate(usegmt=True)
-        msg["MIME-Version"] = "1.0"
         return msg

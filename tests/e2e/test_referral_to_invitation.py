@@ -127,5 +127,8 @@ async def test_no_personal_data_in_logs_or_outbound_topics(system, infra):
     assert seen > 200
     logs = system.logs()
     assert "service.started" in logs
+    lines = [line for line in logs.splitlines() if line.strip()]
+    for line in lines:  # structured logs only: every line is one JSON object
+        assert isinstance(json.loads(line), dict), line[:200]
     leaks = [p for p in set(PERSONAL) if p in logs]
     assert not leaks, f"service logs carry personal data: {leaks[:3]}"
