@@ -5,6 +5,7 @@ A service supplies a `ServiceSpec`; everything else is here, once.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,8 +84,10 @@ class Service:
         return out
 
     def make_broker(self) -> KafkaBroker:
-        broker = KafkaBroker(self.settings.kafka_bootstrap_servers, apply_types=False,
-                             client_id=self.instance)
+        # A plain stdlib logger: records reach the kit's JSON formatter (faststream's default has
+        # its own coloured handler); per-message lines only at DEBUG.
+        broker = KafkaBroker(self.settings.kafka_bootstrap_servers, apply_types=False, client_id=self.instance,
+                             logger=logging.getLogger("faststream.ptfc"), log_level=logging.DEBUG)
         broker.include_router(self.spec.build_router(self))
         return broker
 
