@@ -40,7 +40,7 @@ async def settings(infra, ns) -> Settings:
     """Settings for this test: its own topic namespace (so its own topics and consumer groups)."""
     s = Settings(kafka_bootstrap_servers=infra.kafka, database_url=infra.database_url,
                  topic_namespace=ns, kafka_topic_partitions=2, retry_base_seconds=0.05,
-                 retry_max_seconds=1.0, log_level="WARNING")
+                 retry_max_seconds=1.0, park_max_seconds=1.0, log_level="WARNING")
     await ensure_topics(s, ["lot-north", "lot-east"])
     return s
 

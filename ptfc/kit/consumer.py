@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable
 import asyncpg
 
 from contracts.envelope import CloudEvent
-from ptfc.kit import deadletter, outbox
+from ptfc.kit import deadletter, outbox, parking
 from ptfc.kit.decode import Decoded, decode
 from ptfc.kit.logging import get_logger, scrub_text
 from ptfc.kit.outbox import Emitter
@@ -135,6 +135,12 @@ class Consumer:
                 return ctx.emitter.rows
             except TRANSIENT:
                 raise
+            except deadletter.NotYet as exc:  # before DeadLetter: it is one
+                # Out of the inbox again, so that applying it later is its first time.
+                await conn.execute("DELETE FROM inbox WHERE source = $1 AND id = $2", ev.source, ev.id)
+                await parking.park(conn, d.record, exc.reason)
+                self.svc.metrics.inc("events_parked_total")
+                return []
             except deadletter.DeadLetter as exc:
                 await self._dead(conn, d.record, exc.reason)
                 return []
@@ -146,6 +152,36 @@ class Consumer:
                     return []
                 await asyncio.sleep(backoff(attempt, self.settings.retry_base_seconds, 2.0))
         return []
+
+    async def apply_parked(self, conn: asyncpg.Connection, d: Decoded) -> str | None:
+        """Try a parked event again: None when it is done with (applied, repeat or dead-lettered),
+        else the reason it still waits. Its effects and inbox row commit with the caller."""
+        if d.reason is not None or d.event is None:
+            await self._dead(conn, d.record, d.reason or "no longer handled here")
+            return None
+        ev = d.event
+        if not await conn.fetchval("INSERT INTO inbox(source, id, type) VALUES ($1, $2, $3) "
+                                   "ON CONFLICT DO NOTHING RETURNING true", ev.source, ev.id, ev.type):
+            return None
+        ctx = self._context(conn, d)
+        try:
+            async with conn.transaction():
+                await d.handler(ctx, ev)
+        except TRANSIENT:
+            raise
+        except deadletter.NotYet as exc:
+            await conn.execute("DELETE FROM inbox WHERE source = $1 AND id = $2", ev.source, ev.id)
+            return exc.reason
+        except Exception as exc:
+            reason = exc.reason if isinstance(exc, deadletter.DeadLetter) else f"{type(exc).__name__}: {exc}"
+            await self._dead(conn, d.record, reason)
+            return None
+        await outbox.write(conn, ctx.emitter.rows)
+        self.svc.metrics.inc("events_handled_total")
+        return None
+
+    async def dead(self, conn: asyncpg.Connection, rec: Any, reason: str) -> None:
+        await self._dead(conn, rec, reason)
 
     async def _dead(self, conn: asyncpg.Connection, rec: Any, reason: str) -> None:
         if await deadletter.record(conn, record=rec, reason=reason, service=self.svc.name,

@@ -20,6 +20,12 @@ class DeadLetter(Exception):
         self.reason = reason
 
 
+class NotYet(DeadLetter):
+    """The fact this event needs may still be on its way (it comes on another topic, so Kafka
+    gives no order between them). The kit parks the event and tries again; if the fact never
+    comes within PARK_MAX_SECONDS, the event is dead-lettered with this reason."""
+
+
 def describe_validation(exc: ValidationError) -> str:
     """Field paths and messages only: the offending input values may be personal data."""
     parts = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"

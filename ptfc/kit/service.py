@@ -21,6 +21,7 @@ from ptfc.kit.health import Health, Metrics, add_health_routes
 from ptfc.kit.http import HttpServer
 from ptfc.kit.logging import configure, get_logger
 from ptfc.kit.outbox import Relay, make_producer
+from ptfc.kit.parking import Parking
 from ptfc.kit.settings import Settings
 from ptfc.kit.timers import TimerHandler, TimerLoop
 
@@ -53,6 +54,7 @@ class Service:
         self.pool: Any = None
         self.producer: Any = None
         self.broker: KafkaBroker | None = None
+        self.consumer: Any = None  # set by kit.subscribe when the router is built
         self.started = False
         self.http_port = 0
         self._tasks: list[asyncio.Task] = []
@@ -109,6 +111,8 @@ class Service:
             self._spawn(TimerLoop(self, self.spec.timers).run())
         self._spawn(*(bg(self) for bg in self.spec.background))
         self.broker = self.make_broker()
+        if self.consumer is not None:
+            self._spawn(Parking(self, self.consumer).run())
         await self.broker.start()
         self.started = True
         log.info("service.started", instance=self.instance, database=self.database,

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     retry_base_seconds: float = 0.2
     retry_max_seconds: float = 30.0
     relay_batch_size: int = 1000
+    park_max_seconds: float = 900.0  # how long an event may wait for a fact from another topic
     clock: str = "system"  # "system", or "file:<path>" holding an ISO time (tests, replays)
 
     # Programme rules (defaults from the partner contract; operators can change the numbers).

@@ -27,6 +27,7 @@ def subscribe(router: KafkaRouter, svc: Any, routes: dict[str, Route], payload: 
     """
     full = {svc.topic(t): r for t, r in routes.items()}
     consumer = Consumer(svc, full)
+    svc.consumer = consumer  # the parking loop re-applies parked events through it
 
     async def on_batch(body: payload) -> None:  # type: ignore[valid-type]
         # apply_types=False (junk must reach us undecoded), so the message comes from the context.

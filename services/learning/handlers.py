@@ -13,7 +13,7 @@ from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
 from ptfc.kit.consumer import Context, Route
-from ptfc.kit.deadletter import DeadLetter
+from ptfc.kit.deadletter import DeadLetter, NotYet
 from ptfc.kit.subscribe import publishes, subscribe
 from services.learning import certificate_store, certificates, invitations, progress, store
 
@@ -40,7 +40,7 @@ async def active_parent(ctx: Context, person_id: str):
     """Partner events count only for a parent with an accepted, not withdrawn, referral."""
     row = await store.parent(ctx.conn, person_id, lock=True)
     if row is None:
-        raise DeadLetter("no accepted referral for this person_id")
+        raise NotYet("no accepted referral for this person_id")
     if row["status"] != "active":
         raise DeadLetter("the referral for this person_id was withdrawn")
     return row

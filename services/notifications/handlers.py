@@ -9,12 +9,9 @@ from contracts import notification as N
 from contracts import topics as T
 from contracts.envelope import CloudEvent
 from ptfc.kit.consumer import Context, Route
+from ptfc.kit.deadletter import NotYet
 from ptfc.kit.subscribe import publishes, subscribe
 from services.notifications import domain, store
-
-
-class ContactNotYetKnown(Exception):
-    """Retried (contacts normally arrive first on the same partition), then dead-lettered."""
 
 
 async def on_contact_recorded(ctx: Context, event: CloudEvent[N.ContactRecorded]) -> None:
@@ -25,7 +22,9 @@ async def on_contact_recorded(ctx: Context, event: CloudEvent[N.ContactRecorded]
 async def on_notification_requested(ctx: Context, event: CloudEvent[N.NotificationRequested]) -> None:
     d = event.data
     if not await store.has_contact(ctx.conn, d.contact_id):
-        raise ContactNotYetKnown(f"no contact {d.contact_id} for template {d.template}")
+        # Contacts normally come first (same case key, same partition); a request that overtook
+        # its contact waits for it rather than failing.
+        raise NotYet(f"no contact {d.contact_id} for template {d.template}")
     nid = domain.notification_id(event.source, event.id, d.contact_id, d.template)
     await store.add_notification(ctx.conn, nid, event.subject, d.template, d.contact_id,
                                  dict(d.context), list(d.attachments))

@@ -9,7 +9,7 @@ from contracts import plan as P
 from contracts import topics as T
 from contracts.envelope import CloudEvent
 from ptfc.kit.consumer import Context
-from ptfc.kit.deadletter import DeadLetter
+from ptfc.kit.deadletter import DeadLetter, NotYet
 from services.plans import domain, sharing, store
 
 
@@ -17,7 +17,7 @@ async def _parent(ctx: Context, person_id: str):
     """The submitting parent: accepted, not withdrawn, writing about their own case."""
     row = await store.parent(ctx.conn, person_id)
     if row is None:
-        raise DeadLetter("no accepted referral for this person_id")
+        raise NotYet("no accepted referral for this person_id")
     if not row["active"]:
         raise DeadLetter("the referral for this person_id was withdrawn")
     if ctx.event.subject != row["case_number"]:

@@ -8,7 +8,7 @@ from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
 from ptfc.kit.consumer import Context
-from ptfc.kit.deadletter import DeadLetter
+from ptfc.kit.deadletter import DeadLetter, NotYet
 from services.workshops import booking, domain, store
 from services.workshops import store_follow_ups as follow_ups
 from services.workshops.domain import Verdict
@@ -58,7 +58,7 @@ async def on_attendance_recorded(ctx: Context, event: CloudEvent[W.AttendanceRec
     await store.lock_lot(ctx.conn)
     session = await store.session(ctx.conn, rec.session_id)
     if session is None:
-        raise DeadLetter(f"no session with this session_id in {ctx.service.settings.lot}")
+        raise NotYet(f"no session with this session_id in {ctx.service.settings.lot}")
     if session["status"] == "cancelled":
         raise DeadLetter("the session was cancelled")
     if event.time < session["starts_at"]:

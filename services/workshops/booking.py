@@ -13,14 +13,14 @@ from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
 from ptfc.kit.consumer import Context
-from ptfc.kit.deadletter import DeadLetter
+from ptfc.kit.deadletter import DeadLetter, NotYet
 from services.workshops import allocation, domain, notices, store
 
 
 async def active_parent(ctx: Any, person_id: str):
     row = await store.parent(ctx.conn, person_id)
     if row is None:
-        raise DeadLetter(f"no accepted referral for this person_id in {ctx.service.settings.lot}")
+        raise NotYet(f"no accepted referral for this person_id in {ctx.service.settings.lot}")
     if row["status"] != "active":
         raise DeadLetter("the referral for this person_id was withdrawn")
     return row

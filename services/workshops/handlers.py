@@ -12,7 +12,7 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit.consumer import Context, Route
-from ptfc.kit.deadletter import DeadLetter
+from ptfc.kit.deadletter import DeadLetter, NotYet
 from ptfc.kit.subscribe import publishes, subscribe
 from services.workshops import attendance, booking, domain, notices, store
 
@@ -62,7 +62,7 @@ async def on_session_cancelled(ctx: Context, event: CloudEvent[W.SessionCancelle
     await store.lock_lot(ctx.conn)
     session = await store.session(ctx.conn, event.data.session_id)
     if session is None:
-        raise DeadLetter(f"no session with this session_id in {ctx.service.settings.lot}")
+        raise NotYet(f"no session with this session_id in {ctx.service.settings.lot}")
     if session["status"] == "cancelled":
         return
     if session["attendance_recorded_at"] is not None:
@@ -78,7 +78,7 @@ async def on_safeguarding_concern(ctx: Context, event: CloudEvent[W.Safeguarding
     c = event.data
     parent = await store.parent(ctx.conn, c.person_id)
     if parent is None:
-        raise DeadLetter(f"no accepted referral for this person_id in {ctx.service.settings.lot}")
+        raise NotYet(f"no accepted referral for this person_id in {ctx.service.settings.lot}")
     await store.add_concern(ctx.conn, c.person_id, c.trainer_id, c.session_id, event.time)
     await ctx.emit(T.WORKSHOPS_EVENTS, W.SAFEGUARDING_CONCERN_RECORDED, W.SafeguardingConcernRecorded(
         person_id=c.person_id, lot=ctx.service.settings.lot, session_id=c.session_id),

@@ -58,7 +58,7 @@ async def system(infra):
     log_dir = Path(tempfile.mkdtemp(prefix="ptfc-e2e-"))
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": infra.kafka, "DATABASE_URL": infra.database_url,
            "TOPIC_NAMESPACE": ns, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port),
-           "SMTP_LEASE_SECONDS": "3", "RETRY_BASE_SECONDS": "0.05", "KAFKA_TOPIC_PARTITIONS": "2",
+           "SMTP_LEASE_SECONDS": "3", "PARK_MAX_SECONDS": "2", "RETRY_BASE_SECONDS": "0.05", "KAFKA_TOPIC_PARTITIONS": "2",
            "PARENT_HUB_URL": "https://hub.example/parent-hub", "LOG_LEVEL": "INFO",
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     sys_ = System(ns, env, log_dir, sink)

@@ -81,3 +81,24 @@ async def test_failure_after_the_write_leaves_no_half_state_and_poison_is_dead_l
         reason = dict(dl.records[0].headers)["ptfc-reason"].decode()
         assert reason.startswith("handler failed 3 times: RuntimeError")
         await dl.stop()
+
+
+async def test_an_event_waits_for_a_fact_that_comes_later_then_expires_if_it_never_does(settings, producer):
+    case, later, never = uid("C"), uid("wait"), uid("wait")
+    s = settings.model_copy(update={"park_max_seconds": 4.0})
+    async with running(probe.SPEC, s) as svc:
+        dl = await TopicReader(s.kafka_bootstrap_servers, svc.topic(T.DEADLETTER)).start()
+        topic = svc.topic(T.PARTNER_LEARNING)
+        for person in (later, never):
+            await publish(producer, topic, activated(person, case), case)
+        await eventually(lambda: svc.pool.fetchval("SELECT count(*) = 2 FROM parked"), what="both parked")
+        assert await effects(svc, later) == 0
+        await publish(producer, topic, envelope(L.MODULE_COMPLETED, {"person_id": later, "module": "m1"},
+                                                subject=case, source=HUB), case)
+        await eventually(lambda: effects(svc, later), timeout=15, what="the waiting event applied")
+        await dl.wait_for(lambda _: dl.records, timeout=20, what="the other one expired")
+        assert dict(dl.records[0].headers)["ptfc-reason"] == b"this person is not known yet"
+        assert json.loads(dl.records[0].value)["data"]["person_id"] == never
+        assert await effects(svc, later) == 1 and await effects(svc, never) == 0
+        assert await svc.pool.fetchval("SELECT count(*) FROM parked") == 0
+        await dl.stop()

@@ -1,7 +1,8 @@
 """Probe service: records one row per account-activated event and emits nothing else.
 
 `fail_after_write` (a dict person_id -> failures left) makes the handler raise *after* its
-write, to show the savepoint leaves no half-state. A person_id starting with 'poison' always fails.
+write, to show the savepoint leaves no half-state. A person_id starting with 'poison' always fails;
+one starting with 'wait' waits (NotYet) until a module-completed event made it known.
 """
 from __future__ import annotations
 
@@ -13,14 +14,22 @@ from contracts import learning as L
 from contracts import topics as T
 from contracts.envelope import CloudEvent
 from ptfc.kit.consumer import Context, Route
+from ptfc.kit.deadletter import NotYet
 from ptfc.kit.service import ServiceSpec
 from ptfc.kit.subscribe import subscribe
 
 FAILURES: dict[str, int] = {}
 
 
+async def on_module_completed(ctx: Context, event: CloudEvent[L.ModuleCompleted]) -> None:
+    """The 'fact from elsewhere' a waiting event needs."""
+    await ctx.conn.execute("INSERT INTO known(person_id) VALUES ($1) ON CONFLICT DO NOTHING", event.data.person_id)
+
+
 async def on_account_activated(ctx: Context, event: CloudEvent[L.AccountActivated]) -> None:
     person = event.data.person_id
+    if person.startswith("wait") and not await ctx.conn.fetchval("SELECT true FROM known WHERE person_id = $1", person):
+        raise NotYet("this person is not known yet")
     await ctx.conn.execute("INSERT INTO effects(person_id, event_id) VALUES ($1, $2)", person, event.id)
     if person.startswith("poison"):
         raise RuntimeError("this message always fails")
@@ -32,7 +41,8 @@ async def on_account_activated(ctx: Context, event: CloudEvent[L.AccountActivate
 
 def build_router(svc) -> KafkaRouter:
     router = KafkaRouter()
-    subscribe(router, svc, {T.PARTNER_LEARNING: Route({L.ACCOUNT_ACTIVATED: on_account_activated}, strict=True)},
+    subscribe(router, svc, {T.PARTNER_LEARNING: Route({L.ACCOUNT_ACTIVATED: on_account_activated,
+                                                       L.MODULE_COMPLETED: on_module_completed}, strict=True)},
               list[CloudEvent[L.AccountActivated]], "probe")
     return router
 

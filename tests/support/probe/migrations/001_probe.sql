@@ -3,3 +3,5 @@ CREATE TABLE effects (
     event_id  text NOT NULL,
     at        timestamptz NOT NULL DEFAULT now()
 );
+
+CREATE TABLE known (person_id text PRIMARY KEY);
