@@ -107,13 +107,13 @@ class Consumer:
         self.svc.metrics.inc("duplicates_total", len(events) - len(fresh))  # earlier and in-batch repeats
         return fresh
 
-    def _context(self, conn: asyncpg.Connection, d: Decoded) -> Context:
+    def context(self, conn: asyncpg.Connection, d: Decoded) -> Context:
         ev = d.event
         return Context(conn, ev, Emitter(self.svc.source, f"{ev.source}|{ev.id}", ev.time, ev.subject,
                                          self.svc.topic), self.svc)
 
     async def _fast(self, conn: asyncpg.Connection, d: Decoded) -> list:
-        ctx = self._context(conn, d)
+        ctx = self.context(conn, d)
         try:
             await d.handler(ctx, d.event)
         except TRANSIENT:
@@ -127,7 +127,7 @@ class Consumer:
         ev = d.event
         ids = {"case": ev.subject, "event_id": ev.id, "event_type": ev.type}
         for attempt in range(1, self.settings.max_attempts + 1):
-            ctx = self._context(conn, d)
+            ctx = self.context(conn, d)
             try:
                 async with conn.transaction():  # savepoint: a failure undoes only this message
                     await d.handler(ctx, ev)
@@ -152,33 +152,6 @@ class Consumer:
                     return []
                 await asyncio.sleep(backoff(attempt, self.settings.retry_base_seconds, 2.0))
         return []
-
-    async def apply_parked(self, conn: asyncpg.Connection, d: Decoded) -> str | None:
-        """Try a parked event again: None when it is done with (applied, repeat or dead-lettered),
-        else the reason it still waits. Its effects and inbox row commit with the caller."""
-        if d.reason is not None or d.event is None:
-            await self._dead(conn, d.record, d.reason or "no longer handled here")
-            return None
-        ev = d.event
-        if not await conn.fetchval("INSERT INTO inbox(source, id, type) VALUES ($1, $2, $3) "
-                                   "ON CONFLICT DO NOTHING RETURNING true", ev.source, ev.id, ev.type):
-            return None
-        ctx = self._context(conn, d)
-        try:
-            async with conn.transaction():
-                await d.handler(ctx, ev)
-        except TRANSIENT:
-            raise
-        except deadletter.NotYet as exc:
-            await conn.execute("DELETE FROM inbox WHERE source = $1 AND id = $2", ev.source, ev.id)
-            return exc.reason
-        except Exception as exc:
-            reason = exc.reason if isinstance(exc, deadletter.DeadLetter) else f"{type(exc).__name__}: {exc}"
-            await self._dead(conn, d.record, reason)
-            return None
-        await outbox.write(conn, ctx.emitter.rows)
-        self.svc.metrics.inc("events_handled_total")
-        return None
 
     async def dead(self, conn: asyncpg.Connection, rec: Any, reason: str) -> None:
         await self._dead(conn, rec, reason)

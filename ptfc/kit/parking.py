@@ -5,15 +5,14 @@ outcome. A parked event is not in the inbox, so its later application is its fir
 """
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import asyncpg
 
-from ptfc.kit import deadletter
+from ptfc.kit import deadletter, outbox
 from ptfc.kit.decode import decode
 from ptfc.kit.logging import get_logger
-from ptfc.kit.retry import TRANSIENT, backoff
+from ptfc.kit.retry import TRANSIENT, poll
 
 log = get_logger()
 
@@ -41,18 +40,7 @@ class Parking:
         self.svc, self.consumer = svc, consumer
 
     async def run(self, interval: float = 1.0) -> None:
-        attempt = 0
-        while True:
-            try:
-                done = await self.retry_due()
-                attempt = 0
-            except TRANSIENT as exc:
-                attempt += 1
-                log.warning("parking.retry", attempt=attempt, error=type(exc).__name__)
-                await asyncio.sleep(backoff(attempt, 0.2, 10.0))
-                continue
-            if done == 0:
-                await asyncio.sleep(interval)
+        await poll(self.retry_due, interval, "parking", log)
 
     async def retry_due(self, limit: int = 100) -> int:
         max_s = self.svc.settings.park_max_seconds
@@ -64,7 +52,7 @@ class Parking:
                 for row in rows:
                     rec = StoredRecord(row["topic"], row["partition"], row["offset"], row["key"], row["value"])
                     d = decode(rec, self.consumer.routes[rec.topic])
-                    outcome = await self.consumer.apply_parked(conn, d)
+                    outcome = await self.apply(conn, d)
                     if outcome is None:
                         await conn.execute("DELETE FROM parked WHERE id = $1", row["id"])
                     elif row["waited"] >= max_s:
@@ -76,3 +64,31 @@ class Parking:
                             "UPDATE parked SET attempts = attempts + 1, reason = $2, "
                             "retry_at = now() + make_interval(secs => $3) WHERE id = $1", row["id"], outcome, delay)
         return len(rows)
+
+    async def apply(self, conn: asyncpg.Connection, d) -> str | None:
+        """Try a parked event again: None when it is done with (applied, repeat or dead-lettered),
+        else the reason it still waits. Its effects and inbox row commit with the caller."""
+        c = self.consumer
+        if d.reason is not None or d.event is None:
+            await c.dead(conn, d.record, d.reason or "no longer handled here")
+            return None
+        ev = d.event
+        if not await conn.fetchval("INSERT INTO inbox(source, id, type) VALUES ($1, $2, $3) "
+                                   "ON CONFLICT DO NOTHING RETURNING true", ev.source, ev.id, ev.type):
+            return None
+        ctx = c.context(conn, d)
+        try:
+            async with conn.transaction():
+                await d.handler(ctx, ev)
+        except TRANSIENT:
+            raise
+        except deadletter.NotYet as exc:
+            await conn.execute("DELETE FROM inbox WHERE source = $1 AND id = $2", ev.source, ev.id)
+            return exc.reason
+        except Exception as exc:
+            reason = exc.reason if isinstance(exc, deadletter.DeadLetter) else f"{type(exc).__name__}: {exc}"
+            await c.dead(conn, d.record, reason)
+            return None
+        await outbox.write(conn, ctx.emitter.rows)
+        self.svc.metrics.inc("events_handled_total")
+        return None

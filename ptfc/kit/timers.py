@@ -6,7 +6,6 @@ it again and a crash after commit never does.
 """
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Awaitable, Callable
@@ -16,7 +15,7 @@ import asyncpg
 from ptfc.kit.logging import get_logger, scrub_text
 from ptfc.kit import outbox
 from ptfc.kit.outbox import Emitter
-from ptfc.kit.retry import TRANSIENT, backoff
+from ptfc.kit.retry import TRANSIENT, poll
 
 log = get_logger()
 
@@ -65,18 +64,7 @@ class TimerLoop:
         self.svc, self.handlers, self.interval = svc, handlers, interval
 
     async def run(self) -> None:
-        attempt = 0
-        while True:
-            try:
-                fired = await self.fire_due()
-                attempt = 0
-            except TRANSIENT as exc:
-                attempt += 1
-                log.warning("timers.retry", attempt=attempt, error=type(exc).__name__)
-                await asyncio.sleep(backoff(attempt, 0.2, 10.0))
-                continue
-            if fired == 0:
-                await asyncio.sleep(self.interval)
+        await poll(self.fire_due, self.interval, "timers", log)
 
     async def fire_due(self, limit: int = 200) -> int:
         """Fire every timer due by the clock's now; returns how many were handled."""

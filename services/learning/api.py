@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import hmac
-import os
 
 from ptfc.kit.http import HttpServer, Reply, Request
 from services.learning import certificate_store, certificates, domain, feedback, invitations, store

@@ -1,7 +1,7 @@
 """Renders an email from its Jinja2 templates into one multipart message (text + HTML).
 
 Header safety is load-bearing: every header value passes `header_safe` and addresses pass
-`email_validator`, so CR/LF in a name or address can never add or alter a header.
+`ptfc.kit.addresses`, so CR/LF in a name or address can never add or alter a header.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate
 from pathlib import Path
 
-from email_validator import EmailNotValidError, validate_email
+from ptfc.kit.addresses import normalized as checked_address
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.notifications.domain import message_id
@@ -29,21 +29,8 @@ def text_part(text: str, subtype: str) -> MIMEText:
     return MIMEText(text, subtype, "us-ascii" if text.isascii() else "utf-8")
 
 
-class BadAddress(ValueError):
-    pass
-
-
 def header_safe(value: str) -> str:
     return CONTROL.sub(" ", value).strip()
-
-
-def checked_address(address: str) -> str:
-    if CONTROL.search(address):
-        raise BadAddress("address contains control characters")
-    try:
-        return validate_email(address, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise BadAddress(str(exc)) from None
 
 
 class Renderer:

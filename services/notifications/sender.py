@@ -18,7 +18,8 @@ from ptfc.kit import db, outbox
 from ptfc.kit.outbox import Emitter
 from ptfc.kit.retry import TRANSIENT, backoff
 from services.notifications import domain, store
-from services.notifications.render import BadAddress, Renderer, checked_address
+from ptfc.kit.addresses import BadAddress, normalized as checked_address
+from services.notifications.render import Renderer
 from services.notifications.smtp import Connection, SmtpError
 
 log = get_logger()

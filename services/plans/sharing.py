@@ -5,7 +5,7 @@ The recipient's address goes to notifications (its sensitive topic) and is never
 """
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
+from ptfc.kit.addresses import email_ok
 
 from contracts import notification as N
 from contracts import plan as P
@@ -18,16 +18,6 @@ TEMPLATE = "plan_shared"
 # Only recipients the notification contract has a role for. A mediator has none yet (adding one
 # is a change to contracts/notification.py), and children are never emailed from here.
 ROLES = {"fca": ("fca", "Family Court Adviser"), "court": ("court", "Family Court")}
-
-
-def email_ok(address: str | None) -> bool:
-    if not address or "\r" in address or "\n" in address:
-        return False
-    try:
-        validate_email(address, check_deliverability=False)
-        return True
-    except EmailNotValidError:
-        return False
 
 
 async def shared(ctx: Context, row, event: CloudEvent[P.PlanShared]) -> None:

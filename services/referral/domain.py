@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from email_validator import EmailNotValidError, validate_email
-
 from contracts.referral import Reason, ReferralAccepted, ReferralRejected, ReferralRequested
+from ptfc.kit.addresses import email_ok
 
 ROUTES = {"court_order", "fca_recommendation"}
 CPPP_PROCEEDINGS = {"rule_16_4", "section_7"}
@@ -25,16 +24,6 @@ class History:
 
     active: bool = False  # in an active referral now
     earlier: bool = False  # completed or left an earlier one
-
-
-def email_ok(address: str | None) -> bool:
-    if not address or "\r" in address or "\n" in address:
-        return False
-    try:
-        validate_email(address, check_deliverability=False)
-        return True
-    except EmailNotValidError:
-        return False
 
 
 def reasons_to_reject(req: ReferralRequested, areas: dict[str, str], history: History) -> list[Reason]:

@@ -8,9 +8,7 @@ import signal
 from collections import Counter
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 
-from contracts import notification as N
 from contracts import referral as R
 from contracts import topics as T
 from tests.support.builders import referral, uid

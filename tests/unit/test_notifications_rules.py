@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.notifications import domain
-from services.notifications.render import BadAddress, Renderer
+from ptfc.kit.addresses import BadAddress
+from services.notifications.render import Renderer
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 CTX = {"activation_link": "https://hub.example/activate?token=abc", "expires_at": "26 November 2026"}
