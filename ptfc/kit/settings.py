@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     invitation_ttl_hours: int = 72
     certificate_delay_hours: int = 24
     follow_up_due_days: int = 42
+    elearning_reminder_hours: int = 48  # before a session, to a booked parent with e-learning left
+    follow_up_reminder_days: int = 7  # before a follow-up call is due, to the trainer
 
     lot: str | None = None
     lot_table_file: str | None = None

@@ -15,8 +15,6 @@ from contracts.workshop import AttendanceEntry, SessionScheduled
 UK = ZoneInfo("Europe/London")
 WORKSHOP_MINUTES = 150
 EVENING_FROM, EVENING_UNTIL = time(17, 0), time(22, 0)
-ELEARNING_REMINDER_BEFORE = timedelta(hours=48)
-FOLLOW_UP_REMINDER_BEFORE = timedelta(days=7)
 
 
 def session_problem(s: SessionScheduled) -> str | None:
