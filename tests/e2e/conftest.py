@@ -43,6 +43,12 @@ class System:
         ok = await asyncio.to_thread(supervisor.wait_ready, chosen, 120.0, lambda *_: None)
         assert ok, f"services not ready; logs in {self.log_dir}"
 
+    def set_clock(self, at) -> None:
+        """Every service's timers read "now" from this file (CLOCK=file:...); absent: real time."""
+        tmp = self.log_dir / "clock.tmp"
+        tmp.write_text(at.isoformat())
+        tmp.replace(self.log_dir / "clock")
+
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in self.log_dir.glob("*.log"))
 
@@ -58,6 +64,7 @@ async def system(infra):
            "TOPIC_NAMESPACE": ns, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port),
            "SMTP_LEASE_SECONDS": "3", "PARK_MAX_SECONDS": "2", "RETRY_BASE_SECONDS": "0.05", "KAFKA_TOPIC_PARTITIONS": "2",
            "PARENT_HUB_URL": "https://hub.example/parent-hub", "LOG_LEVEL": "INFO",
+           "CLOCK": f"file:{log_dir / 'clock'}", "CERTIFICATE_API_TOKEN": "e2e-" + uuid.uuid4().hex,
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     sys_ = System(ns, env, log_dir, sink)
     for name, lot in instances([LOT]):

@@ -1,0 +1,94 @@
+"""One parent's whole programme, every service a separate process: referral to certificate.
+
+Partner events in (Cafcass, the Parent Hub, the lot's delivery partner); emails and partner
+events out. Time moves by the timers' file clock, never by waiting.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+from contracts import learning as L
+from contracts import referral as R
+from contracts import topics as T
+from contracts import workshop as W
+from contracts.learning import MODULES
+from tests.support.builders import referral, uid
+from tests.support.http import call
+from tests.support.kafka import TopicReader, envelope, eventually, publish
+
+HUB, PARTNER = "/partners/parent-hub", "/partners/lot-north"
+
+
+def mails(system, to: str, word: str) -> list:
+    return [m for m in system.sink.messages
+            if m["To"].addresses[0].addr_spec == to and word.lower() in m["Subject"].lower()]
+
+
+async def test_a_parent_goes_from_referral_to_certificate_and_the_fca_and_court_are_told(system, producer, infra):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    req = referral(ordered_on=now.date().isoformat())
+    case, person, parent_email = req["case_number"], req["parent"]["person_id"], req["parent"]["email"]
+    facts = {name: await TopicReader(infra.kafka, system.topic(name)).start()
+             for name in (T.REFERRAL_EVENTS, T.LEARNING_EVENTS, T.WORKSHOPS_EVENTS)}
+
+    async def send(topic, type_, data, source, at):
+        await publish(producer, system.topic(topic), envelope(type_, data, subject=case, source=source, time=at), case)
+
+    def of(name: str, type_: str):
+        return lambda es: [e for e in es if e["type"] == type_ and e["subject"] == case]
+
+    await send(T.PARTNER_REFERRALS, R.REQUESTED, req, "/partners/cafcass", now)
+    await eventually(lambda: mails(system, parent_email, "invitation"), timeout=60, what="invitation")
+
+    # The Parent Hub: account, the nine modules (out of order, one twice).
+    await send(T.PARTNER_LEARNING, L.ACCOUNT_ACTIVATED, {"person_id": person}, HUB, now + timedelta(hours=1))
+    for i, module in enumerate(["m3", *MODULES, "m3"]):
+        await send(T.PARTNER_LEARNING, L.MODULE_COMPLETED, {"person_id": person, "module": module}, HUB,
+                   now + timedelta(hours=2, minutes=i))
+    [done] = await facts[T.LEARNING_EVENTS].wait_for(of("learning", L.ELEARNING_COMPLETED), what="e-learning")
+    assert done["data"]["within_target"] is True
+
+    # The delivery partner: a session in three days, and the parent's booking for it.
+    start = (now + timedelta(days=3)).replace(hour=10, minute=0, second=0)
+    session = uid("S")
+    await send(T.partner_workshops("lot-north"), W.SESSION_SCHEDULED, {
+        "session_id": session, "parts": [{"starts_at": start.isoformat(), "minutes": 150}], "mode": "online",
+        "join_url": "https://meet.example/ptfc", "trainer": {"trainer_id": "T1", "name": "Terry Trainer",
+                                                            "email": "trainer@partner.example"}},
+        PARTNER, now + timedelta(hours=3))
+    await send(T.partner_workshops("lot-north"), W.BOOKING_REQUESTED, {"person_id": person, "session_id": session},
+               PARTNER, now + timedelta(hours=4))
+    [booked] = await facts[T.WORKSHOPS_EVENTS].wait_for(of("workshops", W.BOOKING_CONFIRMED), what="booking")
+    assert booked["data"]["elearning_complete"] is True
+    [confirmation] = await eventually(lambda: mails(system, parent_email, "workshop"), what="booking email")
+    [ics] = [a for a in confirmation.iter_attachments() if a.get_content_type() == "text/calendar"]
+    assert "BEGIN:VEVENT" in ics.get_content() and "https://meet.example/ptfc" in confirmation.as_string()
+
+    # The workshop happens; the trainer records attendance.
+    recorded_at = start + timedelta(hours=3)
+    await send(T.partner_workshops("lot-north"), W.ATTENDANCE_RECORDED, {
+        "session_id": session, "attendance": [{"person_id": person, "attended": True}]}, PARTNER, recorded_at)
+    await facts[T.WORKSHOPS_EVENTS].wait_for(of("workshops", W.PARENT_ATTENDED), what="attendance")
+
+    # No certificate before 24 hours have passed since attendance was recorded...
+    system.set_clock(recorded_at + timedelta(hours=23))
+    await asyncio.sleep(3)  # timers tick every 0.5 s: room for a wrong early certificate
+    await facts[T.LEARNING_EVENTS].poll()
+    assert not of("learning", L.CERTIFICATE_ISSUED)(facts[T.LEARNING_EVENTS].events())
+    # ...then exactly one.
+    system.set_clock(recorded_at + timedelta(hours=24, minutes=1))
+    [cert] = await facts[T.LEARNING_EVENTS].wait_for(of("learning", L.CERTIFICATE_ISSUED), timeout=30,
+                                                      what="certificate")
+    number = cert["data"]["certificate_number"]
+    [completed] = await facts[T.REFERRAL_EVENTS].wait_for(of("referral", R.COMPLETED), timeout=30, what="completed")
+    assert completed["data"]["certificate_number"] == number
+    assert completed["data"]["workshop_attended_on"] == start.date().isoformat()
+    [certificate_email] = await eventually(lambda: mails(system, parent_email, "certificate"), what="certificate email")
+    assert [a.get_filename() for a in certificate_email.iter_attachments()][0].endswith(".pdf")
+    for to in (req["fca"]["email"], req["court_email"]):
+        await eventually(lambda: mails(system, to, "completed"), what=f"completion email to {to}")
+    status, body = await call("GET", f"http://127.0.0.1:{system.port('learning')}/certificates/check/{number}")
+    assert (status, body) == (200, {"genuine": True})
+    for reader in facts.values():
+        await reader.stop()
