@@ -19,6 +19,7 @@ from ptfc.db_names import database_for
 from ptfc.kit import db
 from ptfc.kit.outbox import make_producer
 from ptfc.kit.settings import Settings
+from services.learning import store
 
 SOURCE = "/ptfc/operator"
 
@@ -28,8 +29,7 @@ async def case_of(settings: Settings, person_id: str) -> str:
     dsn = db.with_database(settings.database_url, settings.database_name or database_for("learning", None, settings.topic_namespace))
     conn = await asyncpg.connect(dsn)
     try:
-        row = await conn.fetchrow("SELECT case_number, status, activated_at FROM parents WHERE person_id = $1",
-                                  person_id)
+        row = await store.parent(conn, person_id)
     finally:
         await conn.close()
     if row is None:
