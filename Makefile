@@ -30,7 +30,7 @@ test-e2e: $(STAMP)
 	$(PY) -m pytest -q -m e2e
 
 bench: $(STAMP)
-	$(VENV)/bin/ptfc bench $(if $(N),--referrals $(N),)
+	$(VENV)/bin/ptfc bench $(if $(N),--referrals $(N),) $(if $(RATE),--rate $(RATE),)
 
 schemas: $(STAMP)
 	$(VENV)/bin/ptfc schemas --write

@@ -81,7 +81,7 @@ def _reissue(args: argparse.Namespace) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     from ptfc.bench import main
-    return main(args.referrals)
+    return main(args.referrals, args.rate)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     ri.set_defaults(fn=_reissue)
     b = sub.add_parser("bench", help="end-to-end referral throughput and latency (prints figures)")
     b.add_argument("--referrals", type=int, default=5000)
+    b.add_argument("--rate", type=float, default=0.0,
+                   help="publish at this many referrals per second (default: all at once)")
     b.set_defaults(fn=_bench)
     args = p.parse_args(argv)
     return args.fn(args)
