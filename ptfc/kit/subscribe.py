@@ -45,7 +45,7 @@ def subscribe(router: KafkaRouter, svc: Any, routes: dict[str, Route], payload: 
         *full, batch=True, group_id=svc.group_id, ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest", max_records=svc.settings.consumer_batch_size,
         decoder=_undecoded, title=f"{svc.instance}:consume", description=description,
-        max_partition_fetch_bytes=8 * 1024 * 1024,
+        max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_wait_ms=svc.settings.kafka_fetch_max_wait_ms,
     )(on_batch)
     return consumer
 
