@@ -64,3 +64,20 @@ def test_permanent_refusals_fail_at_once_and_transient_ones_back_off_a_bounded_n
     last = domain.after_failure(421, "busy", 8, 8, NOW, 5)
     assert last.status == "failed" and not last.permanent
     assert domain.after_failure(None, "x", 30, 99, NOW, 5).retry_at == NOW + timedelta(seconds=600)
+
+
+def test_non_ascii_names_long_lines_and_attachments_survive_the_round_trip():
+    long_link = "https://hub.example/activate?token=" + "x" * 1200
+    msg = Renderer().build(notification_id="e" * 32, template="invitation",
+                           context={**CTX, "activation_link": long_link}, name="Zoë Ó Briain",
+                           address="zoe@parents.example", sender="PTfC <no-reply@ptfc.example>",
+                           attachments=[{"filename": "session.ics", "content_type": "text/calendar",
+                                         "content": "BEGIN:VCALENDAR\r\nSUMMARY:Café\r\nEND:VCALENDAR\r\n"}])
+    parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    assert not parsed.defects and all(not p.defects for p in parsed.walk())
+    assert str(parsed["To"]) == "Zoë Ó Briain <zoe@parents.example>"
+    body = parsed.get_body(("plain",)).get_content()
+    assert "Dear Zoë Ó Briain" in body and long_link in body
+    assert max(len(line) for line in msg.as_bytes().split(b"\r\n")) <= 998
+    [att] = list(parsed.iter_attachments())
+    assert att.get_filename() == "session.ics" and "SUMMARY:Café" in att.get_content()
