@@ -209,9 +209,5 @@ def main(n: int, rate: float = 0.0) -> int:
         print("peak memory (VmHWM): " + ", ".join(f"{label} {peak_mb(p.pid):.0f} MB" for label, _, p in procs))
         return 0
     finally:
-        supervisor.stop_all(procs)
-        if sink:
-            sink.stop()
-        for proc in reversed(started):
-            database.stop(proc)
+        database.stop_everything(procs, sink, started)
         shutil.rmtree(root, ignore_errors=True)

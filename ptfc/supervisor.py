@@ -66,9 +66,20 @@ def stop_all(procs, timeout: float = 15.0) -> None:
             proc.kill()
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both stop cleanly, even when started where SIGINT was ignored (a
+    background job of a non-interactive shell inherits SIGINT as ignored)."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
 def run_all(http_base: int) -> int:
+    stop_on_signals()
     procs = launch(dict(os.environ), http_base)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     try:
         wait_ready(procs)
         while all(p.poll() is None for _, _, p in procs):

@@ -64,3 +64,13 @@ def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def stop_everything(services: list, sink, servers: list) -> None:
+    """Services first (they flush and commit), then the SMTP sink, then the servers, newest first."""
+    from ptfc import supervisor
+    supervisor.stop_all(services)
+    if sink:
+        sink.stop()
+    for proc in reversed(servers):
+        stop(proc)

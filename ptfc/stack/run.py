@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -36,7 +35,8 @@ def main(root: Path) -> int:
     except StackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    var = root / ".var"
+    supervisor.stop_on_signals()  # from the first moment: a stop during start-up cleans up too
+    var = Path(os.environ.get("PTFC_VAR_DIR") or root / ".var")
     logs, mail = var / "logs", var / "mail"
     logs.mkdir(parents=True, exist_ok=True)
     started: list = []
@@ -66,7 +66,6 @@ def main(root: Path) -> int:
             procs.append(supervisor.spawn(name, lot, env_i, http_base + i, str(logs)))
         ok = supervisor.wait_ready(procs)
         print("all services are up. Ctrl-C stops everything." if ok else "some services are not up; see .var/logs")
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
         while all(p.poll() is None for _, _, p in procs):
             time.sleep(0.5)
         print("a service exited; stopping everything (see .var/logs)", file=sys.stderr)
@@ -78,10 +77,6 @@ def main(root: Path) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
-        supervisor.stop_all(procs)
-        if sink:
-            sink.stop()
-        for proc in reversed(started):
-            database.stop(proc)
+        database.stop_everything(procs, sink, started)
         print("stopped.")
 
