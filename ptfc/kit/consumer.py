@@ -148,7 +148,9 @@ class Consumer:
                 log.warning("event.handler_failed", attempt=attempt, error=type(exc).__name__,
                             detail=scrub_text(str(exc))[:300], **ids)
                 if attempt == self.settings.max_attempts:
-                    await self._dead(conn, d.record, f"handler failed {attempt} times: {type(exc).__name__}: {exc}")
+                    # Partner-visible: the type only. The message (which may quote data) goes only
+                    # to the scrubbed log line above.
+                    await self._dead(conn, d.record, f"handler failed {attempt} times: {type(exc).__name__}")
                     return []
                 await asyncio.sleep(backoff(attempt, self.settings.retry_base_seconds, 2.0))
         return []

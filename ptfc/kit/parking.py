@@ -86,7 +86,7 @@ class Parking:
             await conn.execute("DELETE FROM inbox WHERE source = $1 AND id = $2", ev.source, ev.id)
             return exc.reason
         except Exception as exc:
-            reason = exc.reason if isinstance(exc, deadletter.DeadLetter) else f"{type(exc).__name__}: {exc}"
+            reason = exc.reason if isinstance(exc, deadletter.DeadLetter) else f"handler failed: {type(exc).__name__}"
             await c.dead(conn, d.record, reason)
             return None
         await outbox.write(conn, ctx.emitter.rows)

@@ -83,6 +83,11 @@ def elearning_complete(done: set[str]) -> bool:
     return set(MODULES) <= done
 
 
+def elearning_due_on(ordered_on: date, target_days: int) -> date:
+    """The e-learning target: `target_days` after the order (day 0 is `ordered_on`)."""
+    return ordered_on + timedelta(days=target_days)
+
+
 def within_target(ordered_on: date, completed_at: datetime, target_days: int) -> bool:
     return local_date(completed_at) <= ordered_on + timedelta(days=target_days)
 

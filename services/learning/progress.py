@@ -4,7 +4,7 @@ Every decision uses programme time: the events' own `time`, and each timer's `du
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from contracts import learning as L
 from contracts import notification as N
@@ -65,7 +65,7 @@ async def on_reminder_due(tctx) -> None:
         return  # completion cancels reminders; this check holds even if a cancel were missed
     s = tctx.service.settings
     done = await store.modules_done(conn, p["referral_id"])
-    due_on = parent["ordered_on"] + timedelta(days=s.elearning_target_days)
+    due_on = domain.elearning_due_on(parent["ordered_on"], s.elearning_target_days)
     extra = {"day": p["day"], "elearning_due_on": domain.long_date(due_on),
              "modules_done": done, "modules_left": len(L.MODULES) - done}
     if parent["activated_at"] is None:

@@ -1,7 +1,7 @@
 """Attendance records and follow-up calls."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from contracts import topics as T
 from contracts import workshop as W
@@ -22,7 +22,7 @@ async def _set_up_follow_up(ctx: Context, session, v: Verdict) -> None:
     key, payload = f"{person_id}|{session['session_id']}", {"person_id": person_id,
                                                               "session_id": session["session_id"]}
     await timers.schedule(ctx.conn, "follow_up_reminder", key, case,
-                          due_at - timedelta(days=ctx.service.settings.follow_up_reminder_days), payload)
+                          domain.follow_up_reminder_at(due_at, ctx.service.settings.follow_up_reminder_days), payload)
     await timers.schedule(ctx.conn, "follow_up_overdue", key, case, due_at, payload)
     await ctx.emit(T.WORKSHOPS_EVENTS, W.FOLLOW_UP_DUE, W.FollowUpDue(
         person_id=person_id, session_id=session["session_id"], lot=ctx.service.settings.lot,

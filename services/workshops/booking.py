@@ -5,7 +5,7 @@ span rows, and two replicas of a lot may be deciding at once.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from contracts import topics as T
@@ -55,7 +55,8 @@ async def _confirm(ctx: Context, parent, session_id: str, at: datetime) -> None:
     if not done:
         # Both timers re-check the booking and the e-learning when they fire, so nothing cancels them.
         # Booked within 48 hours of the start, the confirmation itself is the reminder.
-        payload, remind_at = {"booking_id": booking_id}, details.starts_at - timedelta(hours=ctx.service.settings.elearning_reminder_hours)
+        payload, remind_at = {"booking_id": booking_id}, domain.elearning_reminder_at(
+            details.starts_at, ctx.service.settings.elearning_reminder_hours)
         if at < remind_at:
             await timers.schedule(ctx.conn, "elearning_reminder", str(booking_id), case, remind_at, payload)
         await timers.schedule(ctx.conn, "elearning_check", str(booking_id), case, details.starts_at, payload)

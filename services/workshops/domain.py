@@ -64,6 +64,16 @@ def follow_up_due(ends_at: datetime, due_days: int) -> datetime:
     return ends_at + timedelta(days=due_days)
 
 
+def elearning_reminder_at(starts_at: datetime, lead_hours: int) -> datetime:
+    """When a booked parent with e-learning left is reminded: `lead_hours` before the start."""
+    return starts_at - timedelta(hours=lead_hours)
+
+
+def follow_up_reminder_at(due_at: datetime, lead_days: int) -> datetime:
+    """When the trainer is reminded of a follow-up call: `lead_days` before it is due."""
+    return due_at - timedelta(days=lead_days)
+
+
 @dataclass(frozen=True)
 class Seat:
     """A parent's latest booking in the session whose attendance is being recorded."""

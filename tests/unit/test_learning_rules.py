@@ -98,3 +98,9 @@ def test_satisfaction_figures_are_counts_and_percentages():
                        "child_at_centre": {"count": 3, "percent": 100.0},
                        "high_satisfaction": {"count": 1, "percent": 33.3}}
     assert feedback.satisfaction_figures(0, 0, 0, 0)["high_satisfaction"] == {"count": 0, "percent": None}
+
+
+def test_the_elearning_due_date_counts_from_the_order():
+    from datetime import date
+    from services.learning import domain
+    assert domain.elearning_due_on(date(2026, 11, 2), 14) == date(2026, 11, 16)

@@ -112,3 +112,12 @@ def test_every_workshop_email_renders_with_what_the_service_sends():
         {**common, "mode": "online", "join_url": "https://x.example/?a=1&b=<2>", "elearning_complete": True,
          "recipient_name": "Alex", "programme": PROGRAMME})
     assert "a=1&amp;b=&lt;2&gt;" in confirmed and "finish the online course" not in confirmed
+
+
+def test_reminder_lead_times_come_from_the_settings_numbers():
+    from datetime import datetime, timezone
+    from services.workshops import domain
+    start = datetime(2026, 12, 10, 10, 0, tzinfo=timezone.utc)
+    assert domain.elearning_reminder_at(start, 48) == datetime(2026, 12, 8, 10, 0, tzinfo=timezone.utc)
+    assert domain.elearning_reminder_at(start, 24) == datetime(2026, 12, 9, 10, 0, tzinfo=timezone.utc)
+    assert domain.follow_up_reminder_at(start, 7) == datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
