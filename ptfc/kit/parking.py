@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from ptfc.kit import deadletter, outbox
+from ptfc.kit.handling import call
 from ptfc.kit.decode import decode
 from ptfc.kit.logging import get_logger
 from ptfc.kit.retry import TRANSIENT, poll
@@ -79,7 +80,7 @@ class Parking:
         ctx = c.context(conn, d)
         try:
             async with conn.transaction():
-                await d.handler(ctx, ev)
+                await call(d.handler, ctx)
         except TRANSIENT:
             raise
         except deadletter.NotYet as exc:

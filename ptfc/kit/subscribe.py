@@ -8,7 +8,8 @@ from typing import Any
 from faststream.kafka import KafkaMessage, KafkaRouter
 from faststream.middlewares import AckPolicy
 
-from ptfc.kit.consumer import Consumer, Route
+from ptfc.kit.consumer import Consumer
+from ptfc.kit.handling import Route
 from ptfc.kit.logging import get_logger
 
 log = get_logger()

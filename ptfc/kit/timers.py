@@ -6,6 +6,7 @@ it again and a crash after commit never does.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Awaitable, Callable
@@ -22,9 +23,20 @@ log = get_logger()
 
 async def schedule(conn: asyncpg.Connection, kind: str, key: str, subject: str, due_at: datetime,
                    payload: dict | None = None) -> None:
-    await conn.execute(
-        "INSERT INTO timers(kind, key, subject, due_at, payload) VALUES ($1, $2, $3, $4, $5) "
-        "ON CONFLICT (kind, key) DO NOTHING", kind, key, subject, due_at, payload or {})
+    await schedule_many(conn, [(kind, key, subject, due_at, payload)])
+
+
+async def schedule_many(conn: asyncpg.Connection,
+                        timers: list[tuple[str, str, str, datetime, dict | None]]) -> None:
+    """(kind, key, subject, due_at, payload) each, in one statement. The first of a (kind, key)
+    wins, whether it was scheduled earlier or earlier in this list."""
+    if timers:
+        kinds, keys, subjects, dues, payloads = zip(*timers)
+        await conn.execute(
+            "INSERT INTO timers(kind, key, subject, due_at, payload) SELECT k, y, s, d, p::jsonb FROM "
+            "unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u(k, y, s, d, p) "
+            "ON CONFLICT (kind, key) DO NOTHING",  # JSON as text: a list in an array parameter is a dimension
+            kinds, keys, subjects, dues, [json.dumps(p or {}) for p in payloads])
 
 
 async def cancel(conn: asyncpg.Connection, kind: str, key: str) -> None:

@@ -38,13 +38,16 @@ async def exists(pool: asyncpg.Pool, number: str) -> bool:
     return bool(await pool.fetchval("SELECT true FROM certificates WHERE certificate_number = $1", number))
 
 
-async def record_name(conn: asyncpg.Connection, person_id: str, name: str, at: datetime) -> None:
-    """The latest name recorded wins (a re-referral may correct it)."""
-    await conn.execute(
-        "INSERT INTO certificate_names(person_id, display_name, recorded_at) VALUES ($1, $2, $3) "
-        "ON CONFLICT (person_id) DO UPDATE SET display_name = EXCLUDED.display_name, "
-        "recorded_at = EXCLUDED.recorded_at WHERE certificate_names.recorded_at <= EXCLUDED.recorded_at",
-        person_id, name, at)
+async def record_names(conn: asyncpg.Connection, names: list[tuple[str, str, datetime]]) -> None:
+    """(person_id, name, recorded at) each; the latest name recorded wins (a re-referral may
+    correct it). The same person twice in one list is refused (see store.start)."""
+    if names:
+        await conn.execute(
+            "INSERT INTO certificate_names(person_id, display_name, recorded_at) "
+            "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) "
+            "ON CONFLICT (person_id) DO UPDATE SET display_name = EXCLUDED.display_name, "
+            "recorded_at = EXCLUDED.recorded_at WHERE certificate_names.recorded_at <= EXCLUDED.recorded_at",
+            *zip(*names))
 
 
 async def name(conn: asyncpg.Connection | asyncpg.Pool, person_id: str) -> str | None:

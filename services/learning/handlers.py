@@ -12,7 +12,7 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
-from ptfc.kit.consumer import Context, Route
+from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter, NotYet
 from ptfc.kit.subscribe import publishes, subscribe
 from services.learning import certificate_store, certificates, invitations, progress, store
@@ -21,11 +21,14 @@ from services.learning import certificate_store, certificates, invitations, prog
 NAMES_TOPIC = T.LEARNING_NAMES
 
 
-async def on_referral_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:
-    await store.upsert_parent(ctx.conn, event.data, event.time)
-    await store.start_progress(ctx.conn, event.data.referral_id, event.data.person_id)
-    await progress.schedule_reminders(ctx.conn, event.data, event.time, ctx.service.settings)
-    await invitations.send(ctx, event.data.person_id, event.time)
+@batched
+async def on_referral_accepted(ctxs: list[Context]) -> None:
+    """Set-based: a run of acceptances costs four statements, not four per parent."""
+    conn, accepted = ctxs[0].conn, [(ctx.event.data, ctx.event.time) for ctx in ctxs]
+    await store.start(conn, accepted)
+    await progress.schedule_reminders(conn, accepted, ctxs[0].service.settings)
+    await store.add_invitations(conn, [await invitations.issue(ctx, ctx.event.data.person_id, ctx.event.time)
+                                       for ctx in ctxs])
 
 
 async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAccepted]) -> None:
@@ -74,9 +77,11 @@ async def on_parent_attended(ctx: Context, event: CloudEvent[W.ParentAttended]) 
     await certificates.attended(ctx, parent, event.data)
 
 
-async def on_certificate_name_recorded(ctx: Context, event: CloudEvent[L.CertificateNameRecorded]) -> None:
+@batched
+async def on_certificate_name_recorded(ctxs: list[Context]) -> None:
     # No parent check: the name travels on its own topic and may arrive before the acceptance.
-    await certificate_store.record_name(ctx.conn, event.data.person_id, event.data.display_name, event.time)
+    await certificate_store.record_names(ctxs[0].conn, [
+        (ctx.event.data.person_id, ctx.event.data.display_name, ctx.event.time) for ctx in ctxs])
 
 
 PARTNER_ROUTES = {L.ACCOUNT_ACTIVATED: on_account_activated, L.MODULE_COMPLETED: on_module_completed,

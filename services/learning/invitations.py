@@ -14,16 +14,22 @@ from services.learning import domain, store
 
 async def send(ctx, person_id: str, at: datetime, *, reissue: bool = False, template: str = "invitation",
                extra: dict | None = None) -> None:
-    """A fresh single-use token; only its hash is stored, the link goes in the parent's email."""
+    await store.add_invitations(ctx.conn, [await issue(ctx, person_id, at, reissue=reissue, template=template,
+                                                       extra=extra)])
+
+
+async def issue(ctx, person_id: str, at: datetime, *, reissue: bool = False, template: str = "invitation",
+                extra: dict | None = None) -> tuple[str, domain.Invitation]:
+    """A fresh single-use token, emailed; the caller stores what this returns (only the token's hash)."""
     s = ctx.service.settings
     inv = domain.invitation(secrets.token_urlsafe(32), at, s.invitation_ttl_hours)
-    await store.add_invitation(ctx.conn, person_id, inv)
     context = {"activation_link": domain.activation_link(s.parent_hub_url, inv.token),
                "expires_at": inv.expires_at.strftime("%d %B %Y at %H:%M %Z"), **(extra or {})}
     await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED,
                    N.NotificationRequested(template=template, contact_id=person_id, context=context))
     await ctx.emit(T.LEARNING_EVENTS, L.INVITATION_SENT,
                    L.InvitationSent(person_id=person_id, expires_at=inv.expires_at, reissue=reissue))
+    return person_id, inv
 
 
 def add_routes(svc, http: HttpServer) -> None:

@@ -20,11 +20,13 @@ def reminder_key(referral_id: str, day: int) -> str:
     return f"{referral_id}:day{day}"
 
 
-async def schedule_reminders(conn, accepted, at: datetime, settings) -> None:
-    for day, due in domain.reminders_ahead(accepted.ordered_on, domain.reminder_days(settings.reminder_days), at):
-        await timers.schedule(conn, REMINDER, reminder_key(accepted.referral_id, day), accepted.case_number,
-                              due, {"person_id": accepted.person_id, "referral_id": accepted.referral_id,
-                                    "day": day})
+async def schedule_reminders(conn, accepted: list, settings) -> None:
+    """(acceptance, time accepted) each: the reminders still ahead of each, in one statement."""
+    days = domain.reminder_days(settings.reminder_days)
+    await timers.schedule_many(conn, [
+        (REMINDER, reminder_key(a.referral_id, day), a.case_number, due,
+         {"person_id": a.person_id, "referral_id": a.referral_id, "day": day})
+        for a, at in accepted for day, due in domain.reminders_ahead(a.ordered_on, days, at)])
 
 
 async def cancel_reminders(conn, referral_id: str, settings) -> None:

@@ -9,20 +9,25 @@ from contracts.referral import ReferralAccepted
 from services.learning.domain import Invitation
 
 
-async def upsert_parent(conn: asyncpg.Connection, a: ReferralAccepted, at: datetime) -> None:
-    """A re-referral replaces the earlier referral's record for the same parent."""
+async def start(conn: asyncpg.Connection, accepted: list[tuple[ReferralAccepted, datetime]]) -> None:
+    """Each accepted referral's parent record (a re-referral replaces the earlier referral's) and
+    its progress row, two statements for a whole run. The same parent twice in one run is refused
+    by Postgres (a row cannot be upserted twice in one statement); the consumer then replays the
+    run one event at a time."""
+    if not accepted:
+        return
+    cols = list(zip(*[(a.person_id, a.referral_id, a.case_number, a.lot, a.programme, a.ordered_on, at)
+                      for a, at in accepted]))
     await conn.execute(
         "INSERT INTO parents(person_id, referral_id, case_number, lot, programme, ordered_on, status, accepted_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, 'active', $7) ON CONFLICT (person_id) DO UPDATE SET "
+        "SELECT p, r, c, l, g, o, 'active', t FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+        "$5::text[], $6::date[], $7::timestamptz[]) AS u(p, r, c, l, g, o, t) "
+        "ON CONFLICT (person_id) DO UPDATE SET "
         "referral_id = EXCLUDED.referral_id, case_number = EXCLUDED.case_number, lot = EXCLUDED.lot, "
         "programme = EXCLUDED.programme, ordered_on = EXCLUDED.ordered_on, status = 'active', "
-        "accepted_at = EXCLUDED.accepted_at",
-        a.person_id, a.referral_id, a.case_number, a.lot, a.programme, a.ordered_on, at)
-
-
-async def start_progress(conn: asyncpg.Connection, referral_id: str, person_id: str) -> None:
-    await conn.execute("INSERT INTO progress(referral_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                       referral_id, person_id)
+        "accepted_at = EXCLUDED.accepted_at", *cols)
+    await conn.execute("INSERT INTO progress(referral_id, person_id) SELECT * FROM unnest($1::text[], $2::text[]) "
+                       "ON CONFLICT DO NOTHING", cols[1], cols[0])
 
 
 async def parent(conn: asyncpg.Connection, person_id: str, lock: bool = False) -> asyncpg.Record | None:
@@ -35,9 +40,14 @@ async def withdraw(conn: asyncpg.Connection, person_id: str, referral_id: str) -
                        person_id, referral_id)
 
 
-async def add_invitation(conn: asyncpg.Connection, person_id: str, inv: Invitation) -> None:
-    await conn.execute("INSERT INTO invitations(token_hash, person_id, sent_at, expires_at) VALUES ($1, $2, $3, $4)",
-                       inv.token_hash, person_id, inv.sent_at, inv.expires_at)
+async def add_invitations(conn: asyncpg.Connection, issued: list[tuple[str, Invitation]]) -> None:
+    """(person_id, invitation) each, in one statement."""
+    if issued:
+        await conn.execute(
+            "INSERT INTO invitations(token_hash, person_id, sent_at, expires_at) "
+            "SELECT * FROM unnest($1::bytea[], $2::text[], $3::timestamptz[], $4::timestamptz[])",
+            [i.token_hash for _, i in issued], [p for p, _ in issued], [i.sent_at for _, i in issued],
+            [i.expires_at for _, i in issued])
 
 
 async def activate(conn: asyncpg.Connection, person_id: str, at: datetime) -> None:

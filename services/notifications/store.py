@@ -1,30 +1,39 @@
 """All SQL of the notifications service."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import asyncpg
 
 
-async def upsert_contact(conn: asyncpg.Connection, contact_id: str, role: str, name: str, email: str,
-                         case_number: str) -> None:
-    await conn.execute(
-        "INSERT INTO contacts(contact_id, role, name, email, case_number) VALUES ($1, $2, $3, $4, $5) "
-        "ON CONFLICT (contact_id) DO UPDATE SET role = EXCLUDED.role, name = EXCLUDED.name, "
-        "email = EXCLUDED.email, case_number = EXCLUDED.case_number, updated_at = now()",
-        contact_id, role, name, email, case_number)
+async def upsert_contacts(conn: asyncpg.Connection, contacts: list[tuple[str, str, str, str, str]]) -> None:
+    """(contact_id, role, name, email, case_number) each, in one statement; a later entry for the
+    same contact replaces an earlier one, as one statement each in turn would."""
+    latest = list({c[0]: c for c in contacts}.values())
+    if latest:
+        await conn.execute(
+            "INSERT INTO contacts(contact_id, role, name, email, case_number) "
+            "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+            "ON CONFLICT (contact_id) DO UPDATE SET role = EXCLUDED.role, name = EXCLUDED.name, "
+            "email = EXCLUDED.email, case_number = EXCLUDED.case_number, updated_at = now()", *zip(*latest))
 
 
-async def has_contact(conn: asyncpg.Connection, contact_id: str) -> bool:
-    return bool(await conn.fetchval("SELECT true FROM contacts WHERE contact_id = $1", contact_id))
+async def missing_contacts(conn: asyncpg.Connection, contact_ids: list[str]) -> set[str]:
+    rows = await conn.fetch("SELECT contact_id FROM contacts WHERE contact_id = ANY($1::text[])", contact_ids)
+    return set(contact_ids) - {r["contact_id"] for r in rows}
 
 
-async def add_notification(conn: asyncpg.Connection, notification_id: str, case_number: str, template: str,
-                           contact_id: str, context: dict, attachments: list) -> bool:
-    return bool(await conn.fetchval(
-        "INSERT INTO notifications(notification_id, case_number, template, contact_id, context, attachments) "
-        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
-        notification_id, case_number, template, contact_id, context, attachments))
+async def add_notifications(conn: asyncpg.Connection, queued: list[tuple[str, str, str, str, dict, list]]) -> None:
+    """(notification_id, case_number, template, contact_id, context, attachments) each; one already
+    queued (a repeat) is left as it is."""
+    if queued:
+        await conn.execute(
+            "INSERT INTO notifications(notification_id, case_number, template, contact_id, context, attachments) "
+            "SELECT n, c, t, k, x::jsonb, a::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+            "$5::text[], $6::text[]) AS u(n, c, t, k, x, a) ON CONFLICT DO NOTHING",
+            # JSON as text: asyncpg would read a list inside an array parameter as another dimension.
+            *zip(*[(*q[:4], json.dumps(q[4]), json.dumps(q[5])) for q in queued]))
 
 
 async def claim(pool: asyncpg.Pool, now: datetime, limit: int, lease: timedelta) -> list[asyncpg.Record]:

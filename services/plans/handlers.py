@@ -12,7 +12,7 @@ from contracts import referral as R
 from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
-from ptfc.kit.consumer import Context, Route
+from ptfc.kit.handling import Context, Route
 from ptfc.kit.subscribe import publishes, subscribe
 from services.plans import negotiation, store
 

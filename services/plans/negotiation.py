@@ -8,7 +8,7 @@ from __future__ import annotations
 from contracts import plan as P
 from contracts import topics as T
 from contracts.envelope import CloudEvent
-from ptfc.kit.consumer import Context
+from ptfc.kit.handling import Context
 from ptfc.kit.deadletter import DeadLetter, NotYet
 from services.plans import domain, sharing, store
 

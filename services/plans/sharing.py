@@ -11,7 +11,7 @@ from contracts import notification as N
 from contracts import plan as P
 from contracts import topics as T
 from contracts.envelope import CloudEvent
-from ptfc.kit.consumer import Context
+from ptfc.kit.handling import Context
 from services.plans import domain, store
 
 TEMPLATE = "plan_shared"

@@ -25,6 +25,10 @@ class History:
     active: bool = False  # in an active referral now
     earlier: bool = False  # completed or left an earlier one
 
+    def after(self, decision: ReferralAccepted | ReferralRejected) -> History:
+        """What the parent's next referral sees once this decision stands (decided in one batch)."""
+        return History(active=True, earlier=self.earlier) if isinstance(decision, ReferralAccepted) else self
+
 
 def reasons_to_reject(req: ReferralRequested, areas: dict[str, str], history: History) -> list[Reason]:
     """Every reason at once, so Cafcass can correct a referral in one go."""

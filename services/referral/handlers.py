@@ -13,25 +13,41 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
-from ptfc.kit.consumer import Context, Route
+from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter
 from ptfc.kit.subscribe import publishes, subscribe
 from services.referral import domain, outcomes, store
 
 
-async def on_referral_requested(ctx: Context, event: CloudEvent[R.ReferralRequested]) -> None:
-    req = event.data
-    if await store.exists(ctx.conn, req.referral_id):
-        return  # the same referral_id sent again (under another event id) is one referral
-    history = await store.history(ctx.conn, req.parent.person_id, req.programme)
-    svc = ctx.service
-    decision = domain.decide(req, svc.state["areas"], history, svc.state["targets"])
-    if isinstance(decision, R.ReferralRejected):
-        await store.add_rejected(ctx.conn, req, event.time)
-        await ctx.emit(T.REFERRAL_EVENTS, R.REJECTED, decision)
-        return
-    await store.add_accepted(ctx.conn, decision, event.time, bool(req.court_email))
-    await outcomes.schedule_non_completion(ctx, decision, svc.settings.completion_deadline_days)
+@batched
+async def on_referral_requested(ctxs: list[Context]) -> None:
+    """Set-based: a run of requests is read in two statements, decided one by one in order (each
+    seeing the ones before it, as if handled alone), and written in one."""
+    conn, svc = ctxs[0].conn, ctxs[0].service
+    requests = [ctx.event.data for ctx in ctxs]
+    seen = await store.known(conn, [r.referral_id for r in requests])
+    history = await store.histories(conn, [r.parent.person_id for r in requests])
+    decided, accepted = [], []
+    for ctx in ctxs:
+        req = ctx.event.data
+        if req.referral_id in seen:
+            continue  # the same referral_id sent again (under another event id) is one referral
+        seen.add(req.referral_id)
+        key = (req.parent.person_id, req.programme)
+        decision = domain.decide(req, svc.state["areas"], history.get(key, domain.History()), svc.state["targets"])
+        history[key] = history.get(key, domain.History()).after(decision)
+        if isinstance(decision, R.ReferralRejected):
+            decided.append((req, None, ctx.event.time))
+            await ctx.emit(T.REFERRAL_EVENTS, R.REJECTED, decision)
+            continue
+        decided.append((req, decision, ctx.event.time))
+        accepted.append(decision)
+        await announce(ctx, req, decision)
+    await store.add(conn, decided)
+    await outcomes.schedule_non_completion(conn, accepted, svc.settings.completion_deadline_days)
+
+
+async def announce(ctx: Context, req: R.ReferralRequested, decision: R.ReferralAccepted) -> None:
     # Contacts first: same key (case), same relay order, so notifications know them before any
     # email request about this case arrives.
     contacts = [(req.parent.person_id, "parent", domain.contact_name(req), req.parent.email),

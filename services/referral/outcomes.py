@@ -8,7 +8,7 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
-from ptfc.kit.consumer import Context
+from ptfc.kit.handling import Context
 from ptfc.kit.timers import TimerContext
 from services.referral import progress, store
 
@@ -24,9 +24,10 @@ async def tell_fca_and_court(ctx, row, template: str, context: dict, court_too: 
             subject=row["case_number"])
 
 
-async def schedule_non_completion(ctx, accepted: R.ReferralAccepted, deadline_days: int) -> None:
-    await timers.schedule(ctx.conn, NON_COMPLETION, accepted.referral_id, accepted.case_number,
-                          progress.non_completion_due(accepted.ordered_on, deadline_days))
+async def schedule_non_completion(conn, accepted: list[R.ReferralAccepted], deadline_days: int) -> None:
+    await timers.schedule_many(conn, [(NON_COMPLETION, a.referral_id, a.case_number,
+                                       progress.non_completion_due(a.ordered_on, deadline_days), None)
+                                      for a in accepted])
 
 
 async def on_elearning_completed(ctx: Context, event: CloudEvent[L.ElearningCompleted]) -> None:

@@ -9,31 +9,31 @@ from contracts.referral import ReferralAccepted, ReferralRequested
 from services.referral.domain import History
 
 
-async def exists(conn: asyncpg.Connection, referral_id: str) -> bool:
-    return bool(await conn.fetchval("SELECT true FROM referrals WHERE referral_id = $1", referral_id))
+async def known(conn: asyncpg.Connection, referral_ids: list[str]) -> set[str]:
+    rows = await conn.fetch("SELECT referral_id FROM referrals WHERE referral_id = ANY($1::text[])", referral_ids)
+    return {r["referral_id"] for r in rows}
 
 
-async def history(conn: asyncpg.Connection, person_id: str, programme: str) -> History:
-    rows = await conn.fetch("SELECT status FROM referrals WHERE person_id = $1 AND programme = $2",
-                            person_id, programme)
-    statuses = {r["status"] for r in rows}
-    return History(active="active" in statuses,
-                   earlier=bool(statuses & {"withdrawn", "completed", "not_completed"}))
+async def histories(conn: asyncpg.Connection, person_ids: list[str]) -> dict[tuple[str, str], History]:
+    """Each (person_id, programme)'s History; a pair with no referral is absent."""
+    rows = await conn.fetch("SELECT person_id, programme, array_agg(DISTINCT status) AS statuses FROM referrals "
+                            "WHERE person_id = ANY($1::text[]) GROUP BY person_id, programme", person_ids)
+    return {(r["person_id"], r["programme"]): History(
+        active="active" in r["statuses"],
+        earlier=bool(set(r["statuses"]) & {"withdrawn", "completed", "not_completed"})) for r in rows}
 
 
-async def add_accepted(conn: asyncpg.Connection, a: ReferralAccepted, at: datetime, has_court_email: bool) -> None:
+async def add(conn: asyncpg.Connection, decided: list[tuple[ReferralRequested, ReferralAccepted | None, datetime]]) -> None:
+    """Every decided referral in one statement: (request, acceptance or None if rejected, received at)."""
+    if not decided:
+        return
+    cols = list(zip(*[(q.referral_id, q.case_number, q.parent.person_id, q.programme, a.lot if a else None,
+                       q.ordered_on, "active" if a else "rejected", bool(a and a.re_referral), at,
+                       bool(a and q.court_email)) for q, a, at in decided]))
     await conn.execute(
         "INSERT INTO referrals(referral_id, case_number, person_id, programme, lot, ordered_on, status, "
-        "re_referral, received_at, has_court_email) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $9)",
-        a.referral_id, a.case_number, a.person_id, a.programme, a.lot, a.ordered_on, a.re_referral, at,
-        has_court_email)
-
-
-async def add_rejected(conn: asyncpg.Connection, req: ReferralRequested, at: datetime) -> None:
-    await conn.execute(
-        "INSERT INTO referrals(referral_id, case_number, person_id, programme, ordered_on, status, "
-        "received_at) VALUES ($1, $2, $3, $4, $5, 'rejected', $6)",
-        req.referral_id, req.case_number, req.parent.person_id, req.programme, req.ordered_on, at)
+        "re_referral, received_at, has_court_email) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], "
+        "$4::text[], $5::text[], $6::date[], $7::text[], $8::boolean[], $9::timestamptz[], $10::boolean[])", *cols)
 
 
 async def get(conn: asyncpg.Connection, referral_id: str) -> asyncpg.Record | None:

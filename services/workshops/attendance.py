@@ -7,7 +7,7 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
-from ptfc.kit.consumer import Context
+from ptfc.kit.handling import Context
 from ptfc.kit.deadletter import DeadLetter, NotYet
 from services.workshops import booking, domain, store
 from services.workshops import store_follow_ups as follow_ups

@@ -12,7 +12,7 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
-from ptfc.kit.consumer import Context
+from ptfc.kit.handling import Context
 from ptfc.kit.deadletter import DeadLetter, NotYet
 from services.workshops import allocation, domain, notices, store
 

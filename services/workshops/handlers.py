@@ -11,7 +11,7 @@ from contracts import referral as R
 from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
-from ptfc.kit.consumer import Context, Route
+from ptfc.kit.handling import Context, Route
 from ptfc.kit.deadletter import DeadLetter, NotYet
 from ptfc.kit.subscribe import publishes, subscribe
 from services.workshops import attendance, booking, domain, notices, store

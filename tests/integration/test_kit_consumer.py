@@ -102,3 +102,34 @@ async def test_an_event_waits_for_a_fact_that_comes_later_then_expires_if_it_nev
         assert await effects(svc, later) == 1 and await effects(svc, never) == 0
         assert await svc.pool.fetchval("SELECT count(*) FROM parked") == 0
         await dl.stop()
+
+
+async def test_a_batched_handler_gets_runs_and_a_poison_event_in_a_run_costs_only_itself(settings, producer):
+    """Fast path: consecutive events go to a @batched handler together. A failure anywhere in the
+    run sends the batch to the careful replay, one event at a time: the rest applied once, in
+    order, and the poison one dead-lettered."""
+    case = uid("C")
+    people = [uid("P") for _ in range(30)]
+    people.insert(15, uid("poison"))
+    s = settings.model_copy(update={"max_attempts": 2})
+    probe.RUNS.clear()
+    async with running(probe.SPEC, s) as svc:
+        out = await TopicReader(s.kafka_bootstrap_servers, svc.topic(T.LEARNING_EVENTS)).start()
+        dl = await TopicReader(s.kafka_bootstrap_servers, svc.topic(T.DEADLETTER)).start()
+        topic = svc.topic(T.PARTNER_LEARNING)
+        for person in people:  # one produce request, so one fetch is likely to hold them all
+            await producer.send(topic, json.dumps(envelope(L.SURVEY_SUBMITTED, {
+                "person_id": person, "survey": "progress", "answers": {}}, subject=case, source=HUB)).encode(),
+                key=case.encode())
+        await producer.flush()
+        await out.wait_for(lambda es: len(es) >= 30, what="the 30 good events applied")
+        await dl.wait_for(lambda _: dl.records, what="the poison one dead-lettered")
+        assert [e["data"]["person_id"] for e in out.events()] == [p for p in people if not p.startswith("poison")]
+        counts = dict(await svc.pool.fetch("SELECT person_id, count(*) FROM effects WHERE person_id = ANY($1) "
+                                           "GROUP BY person_id", people))
+        assert counts == {p: 1 for p in people if not p.startswith("poison")}
+        assert max(probe.RUNS) > 1, probe.RUNS  # handed over as a run...
+        assert 1 in probe.RUNS  # ...and one at a time in the careful replay
+        assert json.loads(dl.records[0].value)["data"]["person_id"] == people[15]
+        await out.stop()
+        await dl.stop()

@@ -27,23 +27,33 @@ async def test_relay_killed_mid_batch_republishes_and_loses_nothing(settings, ns
     cmd = [sys.executable, "-m", "tests.support.relay_proc", dsn, settings.kafka_bootstrap_servers, str(BATCH)]
     sent = "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL"
     reader = await TopicReader(settings.kafka_bootstrap_servers, topic).start()
-    proc = subprocess.Popen(cmd, env=os.environ.copy())
+    proc = None
     try:
         # Freeze the relay (SIGSTOP) and compare what the broker holds with what the database
-        # calls sent; only a relay frozen mid-batch (published, not yet marked) is killed.
+        # calls sent; only a relay frozen mid-batch (published, not yet marked) is killed. Its
+        # UPDATE may already be on the wire to Postgres when it froze, and then commits anyway:
+        # that kill was not mid-batch, so a fresh relay is started and caught again.
         marked_at_kill = on_broker = 0
-        await eventually(lambda: _at_least(pool, sent, BATCH), timeout=60, interval=0.01,
-                         what="the relay under way")
-        for _ in range(2000):
-            proc.send_signal(signal.SIGSTOP)
-            on_broker = await _on_broker(reader)
+        for _ in range(5):
+            proc = subprocess.Popen(cmd, env=os.environ.copy())
+            marked = await pool.fetchval(sent)
+            await eventually(lambda: _at_least(pool, sent, marked + BATCH), timeout=60, interval=0.01,
+                             what="the relay under way")
+            for _ in range(2000):
+                proc.send_signal(signal.SIGSTOP)
+                on_broker = await _on_broker(reader)
+                marked_at_kill = await pool.fetchval(sent)
+                if marked_at_kill < on_broker:
+                    proc.send_signal(signal.SIGKILL)
+                    break
+                proc.send_signal(signal.SIGCONT)
+                await asyncio.sleep(0.002)
+            proc.kill()  # if never caught: the relay would otherwise run on
+            proc.wait()
+            await asyncio.sleep(0.2)  # let an UPDATE sent before the freeze land, if there was one
             marked_at_kill = await pool.fetchval(sent)
             if marked_at_kill < on_broker:
-                proc.send_signal(signal.SIGKILL)
                 break
-            proc.send_signal(signal.SIGCONT)
-            await asyncio.sleep(0.002)
-        proc.wait()
         assert marked_at_kill < on_broker < ROWS + 1, "never caught the relay mid-batch"
         proc = subprocess.Popen(cmd, env=os.environ.copy())
         await eventually(lambda: _equals(pool, sent, ROWS), timeout=90, what="all rows marked sent")

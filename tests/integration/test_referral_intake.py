@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from contracts import referral as R
 from contracts import topics as T
 from services.referral.app import SPEC
@@ -49,7 +51,19 @@ async def test_rejection_lists_every_reason_at_once(settings, producer):
         await out.stop()
 
 
-async def test_a_repeat_has_one_effect_and_a_second_active_referral_is_refused(settings, producer):
+async def send_all(producer, topic: str, values: list[dict], key: str, together: bool) -> None:
+    """`together`: one produce request, so the service gets them in one batch and its set-based
+    handler decides them as one run (each must still see the ones before it)."""
+    for value in values:
+        if together:
+            await producer.send(topic, json.dumps(value).encode(), key=key.encode())
+        else:
+            await publish(producer, topic, value, key)
+    await producer.flush()
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["one-by-one", "one-batch"])
+async def test_a_repeat_has_one_effect_and_a_second_active_referral_is_refused(settings, producer, together):
     req = referral()
     ev = envelope(R.REQUESTED, req, subject=req["case_number"])
     again_other_id = envelope(R.REQUESTED, req, subject=req["case_number"])
@@ -57,8 +71,9 @@ async def test_a_repeat_has_one_effect_and_a_second_active_referral_is_refused(s
     async with running(SPEC, settings) as svc:
         topic = svc.topic(T.PARTNER_REFERRALS)
         out = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.REFERRAL_EVENTS)).start()
-        for value in (ev, ev, again_other_id, envelope(R.REQUESTED, second, subject=second["case_number"])):
-            await publish(producer, topic, value, req["case_number"])
+        await send_all(producer, topic, [ev, ev, again_other_id, envelope(R.REQUESTED, second,
+                                                                          subject=second["case_number"])],
+                       req["case_number"], together)
         await out.wait_for(lambda es: len(es) >= 2, what="two outcomes")
         await asyncio.sleep(1.0)  # give a wrong extra event the chance to show up
         await out.poll()
@@ -71,17 +86,18 @@ async def test_a_repeat_has_one_effect_and_a_second_active_referral_is_refused(s
         await out.stop()
 
 
-async def test_withdrawal_is_published_and_allows_a_re_referral(settings, producer):
+@pytest.mark.parametrize("together", [False, True], ids=["one-by-one", "one-batch"])
+async def test_withdrawal_is_published_and_allows_a_re_referral(settings, producer, together):
     req = referral()
     case = req["case_number"]
     async with running(SPEC, settings) as svc:
         topic = svc.topic(T.PARTNER_REFERRALS)
         out = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.REFERRAL_EVENTS)).start()
-        await publish(producer, topic, envelope(R.REQUESTED, req, subject=case), case)
-        await publish(producer, topic, envelope(R.WITHDRAWN, {"referral_id": req["referral_id"],
-                                                              "reason": "order varied"}, subject=case), case)
         again = referral(case=case, person=req["parent"]["person_id"])
-        await publish(producer, topic, envelope(R.REQUESTED, again, subject=case), case)
+        await send_all(producer, topic, [
+            envelope(R.REQUESTED, req, subject=case),
+            envelope(R.WITHDRAWN, {"referral_id": req["referral_id"], "reason": "order varied"}, subject=case),
+            envelope(R.REQUESTED, again, subject=case)], case, together)
         events = await out.wait_for(lambda es: len(es) >= 3 and es, what="three events")
         assert [e["type"] for e in events] == [R.ACCEPTED, R.WITHDRAWAL_ACCEPTED, R.ACCEPTED]
         assert events[2]["data"]["re_referral"] is True

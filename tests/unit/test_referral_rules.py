@@ -49,6 +49,16 @@ def test_cppp_with_consent_for_section_7_is_accepted_and_a_past_referral_marks_a
     assert isinstance(a, ReferralAccepted) and a.re_referral and a.programme == "cppp"
 
 
+def test_in_one_batch_a_parent_accepted_once_is_active_for_the_next_referral():
+    """The set-based handler folds History.after over a run, as separate batches would see it."""
+    first = decide(domain.History(earlier=True))
+    after = domain.History(earlier=True).after(first)
+    assert after == domain.History(active=True, earlier=True)
+    assert [r.code for r in decide(after).reasons] == ["already_active"]
+    rejected = decide(route="x")
+    assert domain.History().after(rejected) == domain.History()  # a rejection changes nothing
+
+
 def test_header_injection_in_an_address_is_not_a_valid_email():
     assert not domain.email_ok("a@b.example\r\nBcc: x@y.example")
 

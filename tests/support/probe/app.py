@@ -3,6 +3,7 @@
 `fail_after_write` (a dict person_id -> failures left) makes the handler raise *after* its
 write, to show the savepoint leaves no half-state. A person_id starting with 'poison' always fails;
 one starting with 'wait' waits (NotYet) until a module-completed event made it known.
+Survey-submitted events go to a `@batched` handler, which notes the size of every run in RUNS.
 """
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from faststream.kafka import KafkaRouter
 from contracts import learning as L
 from contracts import topics as T
 from contracts.envelope import CloudEvent
-from ptfc.kit.consumer import Context, Route
+from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import NotYet
 from ptfc.kit.service import ServiceSpec
 from ptfc.kit.subscribe import subscribe
 
 FAILURES: dict[str, int] = {}
+RUNS: list[int] = []
 
 
 async def on_module_completed(ctx: Context, event: CloudEvent[L.ModuleCompleted]) -> None:
@@ -39,10 +41,23 @@ async def on_account_activated(ctx: Context, event: CloudEvent[L.AccountActivate
     await ctx.emit(T.LEARNING_EVENTS, L.ACCOUNT_ACTIVATED, event.data)
 
 
+@batched
+async def on_survey_submitted(ctxs: list[Context]) -> None:
+    """One statement for the run; a poison person_id anywhere in it fails the whole run."""
+    RUNS.append(len(ctxs))
+    await ctxs[0].conn.execute("INSERT INTO effects(person_id, event_id) SELECT * FROM unnest($1::text[], $2::text[])",
+                               [c.event.data.person_id for c in ctxs], [c.event.id for c in ctxs])
+    if any(c.event.data.person_id.startswith("poison") for c in ctxs):
+        raise RuntimeError("this message always fails")
+    for c in ctxs:
+        await c.emit(T.LEARNING_EVENTS, L.SURVEY_SUBMITTED, c.event.data)
+
+
 def build_router(svc) -> KafkaRouter:
     router = KafkaRouter()
     subscribe(router, svc, {T.PARTNER_LEARNING: Route({L.ACCOUNT_ACTIVATED: on_account_activated,
-                                                       L.MODULE_COMPLETED: on_module_completed}, strict=True)},
+                                                       L.MODULE_COMPLETED: on_module_completed,
+                                                       L.SURVEY_SUBMITTED: on_survey_submitted}, strict=True)},
               list[CloudEvent[L.AccountActivated]], "probe")
     return router
 

@@ -1,0 +1,53 @@
+"""What a handler is given, and how the consumer calls it (one event, or a run of them)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+import asyncpg
+
+from contracts.envelope import CloudEvent
+from ptfc.kit.outbox import Emitter
+
+
+@dataclass
+class Context:
+    """What a handler gets: its transaction's connection, the event, and a way to emit."""
+
+    conn: asyncpg.Connection
+    event: CloudEvent
+    emitter: Emitter
+    service: Any
+
+    async def emit(self, topic: str, type: str, data: Any, **kw: Any) -> str:
+        return await self.emitter.emit(topic, type, data, **kw)
+
+
+Handler = Callable[[Context, CloudEvent], Awaitable[None]]
+BatchHandler = Callable[[list[Context]], Awaitable[None]]
+
+
+def batched(handler: BatchHandler) -> BatchHandler:
+    """Marks a handler that takes a run of contexts (one per event, in order) and decides them
+    together. It must give the same result as handling them one by one; where it cannot (say,
+    the same row twice in one run), raising is enough: the careful replay hands it one at a time."""
+    handler.batched = True  # type: ignore[attr-defined]
+    return handler
+
+
+def is_batched(handler: Any) -> bool:
+    return getattr(handler, "batched", False)
+
+
+async def call(handler: Any, ctx: Context) -> None:
+    await (handler([ctx]) if is_batched(handler) else handler(ctx, ctx.event))
+
+
+@dataclass
+class Route:
+    """Handlers for one topic. `strict`: a type with no handler is a dead letter (partner topics);
+    otherwise it is someone else's fact and is skipped (internal topics)."""
+
+    handlers: dict[str, Handler]
+    strict: bool = False
+    accepts: frozenset[str] = field(default_factory=frozenset)
