@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -12,6 +13,7 @@ class BadAddress(ValueError):
     pass
 
 
+@lru_cache(maxsize=256)  # each email checks its address twice (envelope, header); FCA addresses repeat
 def normalized(address: str) -> str:
     """The address as it is sent to; BadAddress if invalid or if it carries control characters
     (CR/LF would let an address smuggle in a header)."""

@@ -36,9 +36,14 @@ async def insert_row(conn: asyncpg.Connection, topic: str, key: str | None, valu
 
 
 async def write(conn: asyncpg.Connection, rows: list[tuple[str, str | None, bytes]]) -> None:
-    """All rows of a batch in one pipelined statement; ids follow list order (decision order)."""
+    """All rows of a batch in one statement. Load-bearing: ids follow list order (decision
+    order), which ORDER BY n guarantees, as the relay sends in id order."""
     if rows:
-        await conn.executemany("INSERT INTO outbox(topic, key, value) VALUES ($1, $2, $3)", rows)
+        topics, keys, values = zip(*rows)
+        await conn.execute(
+            "INSERT INTO outbox(topic, key, value) SELECT t, k, v FROM "
+            "unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS u(t, k, v, n) ORDER BY n",
+            topics, keys, values)
 
 
 class Emitter:

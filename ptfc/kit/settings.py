@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     topic_namespace: str = ""
     # How long the broker may hold an empty fetch: lower is faster at low load, more idle fetches.
     kafka_fetch_max_wait_ms: int = 100
+    kafka_fetch_min_bytes: int = 32768
 
     # The server; each service uses its own database on it (DATABASE_NAME, default ptfc_<service>).
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"

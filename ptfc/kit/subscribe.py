@@ -47,6 +47,7 @@ def subscribe(router: KafkaRouter, svc: Any, routes: dict[str, Route], payload: 
         auto_offset_reset="earliest", max_records=svc.settings.consumer_batch_size,
         decoder=_undecoded, title=f"{svc.instance}:consume", description=description,
         max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_wait_ms=svc.settings.kafka_fetch_max_wait_ms,
+        fetch_min_bytes=svc.settings.kafka_fetch_min_bytes,
     )(on_batch)
     return consumer
 

@@ -28,7 +28,8 @@ class Renderer:
     def __init__(self, folder: Path = TEMPLATES) -> None:
         self.env = Environment(loader=FileSystemLoader(folder), undefined=StrictUndefined,
                                autoescape=lambda name: bool(name and name.endswith(".html.j2")),
-                               trim_blocks=True, lstrip_blocks=True)
+                               trim_blocks=True, lstrip_blocks=True,
+                               auto_reload=False)  # templates ship with the code: no stat() per email
 
     def build(self, *, notification_id: str, template: str, context: dict, name: str, address: str,
               sender: str, attachments: list[dict]) -> "Email":
