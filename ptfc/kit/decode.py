@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,6 +19,11 @@ class Decoded:
     event: CloudEvent | None = None
     handler: Any = None
     reason: str | None = None  # set: dead-letter it; all None: not ours, skip
+
+
+@lru_cache(maxsize=None)  # pydantic's own generic cache costs about half of a small event's decode
+def envelope_model(event_type: str) -> type[CloudEvent]:
+    return CloudEvent[data_model_for(event_type)]  # type: ignore[misc]
 
 
 def decode(rec: Any, route: Any) -> Decoded:
@@ -36,7 +42,7 @@ def decode(rec: Any, route: Any) -> Decoded:
             return Decoded(rec, reason=f"unknown type {event_type[:200]!r} for topic {rec.topic}")
         return Decoded(rec)  # another service's fact: not ours to judge
     try:
-        event = CloudEvent[data_model_for(event_type)].model_validate(doc)  # type: ignore[misc]
+        event = envelope_model(event_type).model_validate(doc)
     except ValidationError as exc:
         if any(e["loc"] and e["loc"][0] != "data" for e in exc.errors()):
             return Decoded(rec, reason=f"not a CloudEvents 1.0 envelope: {describe_validation(exc)}")
