@@ -12,7 +12,7 @@ REQUESTED = "ptfc.notification.requested.v1"
 SENT = "ptfc.notification.sent.v1"
 FAILED = "ptfc.notification.failed.v1"
 
-Role = Literal["parent", "fca", "court", "trainer"]
+Role = Literal["parent", "fca", "court", "trainer", "mediator"]  # mediator: added in v1 (additive)
 Scalar = str | int | float | bool | None
 
 

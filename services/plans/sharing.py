@@ -15,9 +15,9 @@ from ptfc.kit.handling import Context
 from services.plans import domain, store
 
 TEMPLATE = "plan_shared"
-# Only recipients the notification contract has a role for. A mediator has none yet (adding one
-# is a change to contracts/notification.py), and children are never emailed from here.
-ROLES = {"fca": ("fca", "Family Court Adviser"), "court": ("court", "Family Court")}
+# Professionals only: children are never emailed from here.
+ROLES = {"fca": ("fca", "Family Court Adviser"), "court": ("court", "Family Court"),
+         "mediator": ("mediator", "Mediator")}
 
 
 async def shared(ctx: Context, row, event: CloudEvent[P.PlanShared]) -> None:

@@ -87,16 +87,21 @@ async def test_refusal_negotiation_to_completion_with_history_and_a_repeat_once(
         assert done[0]["data"]["decisions"][AREAS[0]] == "agreed"
         assert done[0]["data"]["decisions"][AREAS[-1]] == "agreed"
         await dl.wait_for(lambda _: "own proposal" in " ".join(reasons(dl)), what="own-proposal dead letter")
-        await case.hub(P.SHARED, {"person_id": case.b, "with": "mediator", "email": "med@mediation.example"})
+        to_mediator = await case.hub(P.SHARED, {"person_id": case.b, "with": "mediator",
+                                                "email": "med@mediation.example"})
         to_fca = await case.hub(P.SHARED, {"person_id": case.a, "with": "fca", "email": "fca@cafcass.example"})
-        shared = await out.wait_for(lambda es: len(of(es, case.case, P.PLAN_SHARED)) == 2 and
+        await case.hub(P.SHARED, {"person_id": case.a, "with": "children"})
+        shared = await out.wait_for(lambda es: len(of(es, case.case, P.PLAN_SHARED)) == 3 and
                                     of(es, case.case, P.PLAN_SHARED), what="shared")
-        assert [(e["data"]["with"], e["data"]["emailed"]) for e in shared] == [("mediator", False), ("fca", True)]
-        sent = await mail.wait_for(lambda es: len(es) >= 2 and es, what="contact and email request")
-        assert [e["type"] for e in sent] == [N.CONTACT_RECORDED, N.REQUESTED]
-        assert sent[0]["data"]["contact_id"] == sent[1]["data"]["contact_id"] == f"plan-share:{to_fca['id']}"
-        assert sent[1]["data"]["context"]["decided"] == 10
-        assert sent[1]["data"]["template"] == "plan_shared" and "secret" not in json.dumps(sent)
+        assert [(e["data"]["with"], e["data"]["emailed"]) for e in shared] == [
+            ("mediator", True), ("fca", True), ("children", False)]  # children are never emailed
+        sent = await mail.wait_for(lambda es: len(es) >= 4 and es, what="contacts and email requests")
+        assert [e["type"] for e in sent] == [N.CONTACT_RECORDED, N.REQUESTED] * 2
+        assert [e["data"]["role"] for e in sent[::2]] == ["mediator", "fca"]
+        assert sent[0]["data"]["contact_id"] == sent[1]["data"]["contact_id"] == f"plan-share:{to_mediator['id']}"
+        assert sent[2]["data"]["contact_id"] == sent[3]["data"]["contact_id"] == f"plan-share:{to_fca['id']}"
+        assert sent[3]["data"]["context"]["decided"] == 10
+        assert sent[3]["data"]["template"] == "plan_shared" and "secret" not in json.dumps(sent)
 
         mine = of(out.events(), case.case)
         assert [e["type"] for e in mine].count(P.PLAN_OPENED) == 1
