@@ -34,8 +34,9 @@ async def on_referral_requested(ctxs: list[Context]) -> None:
             continue  # the same referral_id sent again (under another event id) is one referral
         seen.add(req.referral_id)
         key = (req.parent.person_id, req.programme)
-        decision = domain.decide(req, svc.state["areas"], history.get(key, domain.History()), svc.state["targets"])
-        history[key] = history.get(key, domain.History()).after(decision)
+        before = history.get(key, domain.History())
+        decision = domain.decide(req, svc.state["areas"], before, svc.state["targets"])
+        history[key] = before.after(decision)
         if isinstance(decision, R.ReferralRejected):
             decided.append((req, None, ctx.event.time))
             await ctx.emit(T.REFERRAL_EVENTS, R.REJECTED, decision)
