@@ -1,6 +1,7 @@
 """Referral -> learning -> notifications, in-process, against the real broker, database and SMTP."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlparse
@@ -13,7 +14,7 @@ from ptfc.kit.clock import ManualClock
 from services.learning.app import SPEC as LEARNING
 from services.notifications.app import SPEC as NOTIFICATIONS
 from services.referral.app import SPEC as REFERRAL
-from tests.support.builders import referral
+from tests.support.builders import referral, uid
 from tests.support.http import call
 from tests.support.kafka import TopicReader, envelope, eventually, publish
 from tests.support.services import running
@@ -74,3 +75,36 @@ async def test_permanent_refusal_is_recorded_and_published_once(settings, produc
         assert (row["status"], row["attempts"]) == ("failed", 1)
         assert smtp_sink.messages == []
         await events.stop()
+
+
+async def test_a_request_that_overtakes_its_contact_waits_for_it_while_the_rest_of_its_run_is_sent(
+        settings, producer, smtp_sink):
+    """Requests are a set-based run: one without its contact sends the batch to the careful replay,
+    which queues the others and parks that one until its contact is recorded."""
+    s = settings.model_copy(update={"smtp_port": smtp_sink.port})
+    case = uid("C")
+    known, late = uid("plan-share"), uid("plan-share")
+    source = "/services/plans"
+
+    def contact(contact_id: str, email: str) -> dict:
+        return envelope(N.CONTACT_RECORDED, {"contact_id": contact_id, "role": "mediator", "name": "Mediator",
+                                             "email": email}, subject=case, source=source)
+
+    def request(contact_id: str) -> dict:
+        return envelope(N.REQUESTED, {"template": "plan_shared", "contact_id": contact_id, "context": {
+            "case_number": case, "about": "nobody-known", "decided": 3, "areas": 10}}, subject=case, source=source)
+
+    async with running(NOTIFICATIONS, s) as notif:
+        topic = notif.topic(T.NOTIFICATIONS_REQUESTS)
+        for value in (contact(known, "known@mediation.example"), request(known), request(late)):
+            await producer.send(topic, json.dumps(value).encode(), key=case.encode())  # one batch
+        await producer.flush()
+        await eventually(lambda: [m for m in smtp_sink.messages if "known@" in str(m["To"])], timeout=30,
+                         what="the email whose contact was known")
+        assert await notif.pool.fetchval("SELECT count(*) FROM parked") == 1
+        await publish(producer, topic, contact(late, "late@mediation.example"), case)
+        await eventually(lambda: [m for m in smtp_sink.messages if "late@" in str(m["To"])], timeout=30,
+                         what="the parked request, sent once its contact came")
+        assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in smtp_sink.messages) == [
+            "known@mediation.example", "late@mediation.example"]
+        assert await notif.pool.fetchval("SELECT count(*) FROM parked") == 0
