@@ -69,4 +69,4 @@ class CertificateNameRecorded(WireModel):
     """The name printed on a parent's certificate, and nothing else about them."""
 
     person_id: str = Field(min_length=1, max_length=100)
-    display_name: str = Field(min_length=1, max_length=400)
+    display_name: str = Field(min_length=1, max_length=401)  # given + " " + family name, 200 each

@@ -19,7 +19,7 @@ Scalar = str | int | float | bool | None
 class ContactRecorded(WireModel):
     contact_id: str = Field(min_length=1, max_length=200)
     role: Role
-    name: str = Field(max_length=400)
+    name: str = Field(max_length=401)  # given + " " + family name, 200 each
     email: str = Field(max_length=320)
 
 

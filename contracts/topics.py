@@ -14,6 +14,9 @@ NOTIFICATIONS_EVENTS = "ptfc.notifications.events"
 NOTIFICATIONS_REQUESTS = "ptfc.notifications.requests"
 # Internal and sensitive: the name printed on a parent's certificate, read only by learning.
 LEARNING_NAMES = "ptfc.learning.names"
+# Whatever is refused on these is not copied to ptfc.deadletter (partners read it): the service
+# keeps the bytes in its own database and publishes the reason and origin only.
+SENSITIVE = frozenset({NOTIFICATIONS_REQUESTS, LEARNING_NAMES})
 
 
 def partner_workshops(lot: str) -> str:

@@ -35,8 +35,9 @@ class _Retry(Exception):
 
 
 class Consumer:
-    def __init__(self, service: Any, routes: dict[str, Route]) -> None:
+    def __init__(self, service: Any, routes: dict[str, Route], withheld: frozenset[str] | set[str] = frozenset()) -> None:
         self.svc, self.routes = service, routes
+        self.withheld = withheld  # topics whose dead letters keep their bytes here, not on the topic
         self.settings = service.settings
 
     async def handle_batch(self, records: tuple) -> None:
@@ -49,6 +50,7 @@ class Consumer:
                         async with conn.transaction():
                             await self._apply(conn, batch, careful=False)
                     except _Retry:
+                        self.svc.metrics.inc("batch_replays_total")  # a handler raised: one at a time
                         async with conn.transaction():
                             await self._apply(conn, batch, careful=True)
                 self.svc.health.consumer_ok = True
@@ -94,8 +96,8 @@ class Consumer:
 
     def context(self, conn: asyncpg.Connection, d: Decoded) -> Context:
         ev = d.event
-        return Context(conn, ev, Emitter(self.svc.source, f"{ev.source}|{ev.id}", ev.time, ev.subject,
-                                         self.svc.topic), self.svc)
+        return Context(conn=conn, event=ev, service=self.svc, emitter=Emitter(
+            self.svc.source, f"{ev.source}|{ev.id}", ev.time, ev.subject, self.svc.topic))
 
     async def _fast(self, conn: asyncpg.Connection, run: list[Decoded]) -> list:
         ctxs = [self.context(conn, d) for d in run]
@@ -131,7 +133,7 @@ class Consumer:
                 return []
             except Exception as exc:  # a bug or a poison message: bounded retries
                 log.warning("event.handler_failed", attempt=attempt, error=type(exc).__name__,
-                            detail=scrub_text(str(exc))[:300], **ids)
+                            detail=deadletter.error_detail(exc), **ids)
                 if attempt == self.settings.max_attempts:
                     # Partner-visible: the type only. The message (which may quote data) goes only
                     # to the scrubbed log line above.
@@ -145,7 +147,8 @@ class Consumer:
 
     async def _dead(self, conn: asyncpg.Connection, rec: Any, reason: str) -> None:
         if await deadletter.record(conn, record=rec, reason=reason, service=self.svc.name,
-                                   deadletter_topic=self.svc.topic("ptfc.deadletter")):
+                                   deadletter_topic=self.svc.topic("ptfc.deadletter"),
+                                   withhold=rec.topic in self.withheld):
             self.svc.metrics.inc("dead_letters_total")
             log.warning("event.dead_lettered", topic=rec.topic, partition=rec.partition,
                         offset=rec.offset, reason=scrub_text(reason)[:300])

@@ -1,4 +1,8 @@
-"""Dead letters: the original bytes, copied unchanged to `ptfc.deadletter`, reason in headers."""
+"""Dead letters: the original bytes, copied unchanged to `ptfc.deadletter`, reason in headers.
+
+From a sensitive internal topic (contracts.topics.SENSITIVE: contact details, certificate names)
+the bytes are withheld: kept in the service's own `dead_letters` table, and the published dead
+letter carries the reason and origin only, since partners read `ptfc.deadletter`."""
 from __future__ import annotations
 
 from typing import Any
@@ -33,13 +37,22 @@ def describe_validation(exc: ValidationError) -> str:
     return "; ".join(parts)[:MAX_REASON]
 
 
+def error_detail(exc: BaseException, limit: int = 300) -> str:
+    """An error's text for a log line: a validation error by field paths only (pydantic quotes the
+    offending input, which may be a name); anything else scrubbed of emails and phone numbers."""
+    if isinstance(exc, ValidationError):
+        return describe_validation(exc)[:limit]
+    return scrub_text(str(exc))[:limit]
+
+
 async def record(conn: asyncpg.Connection, *, record: Any, reason: str, service: str,
-                 deadletter_topic: str) -> bool:
+                 deadletter_topic: str, withhold: bool = False) -> bool:
     """Write the dead letter in the caller's transaction; False if this offset was already done."""
     reason = scrub_text(reason)[:MAX_REASON]
     inserted = await conn.fetchval(
-        'INSERT INTO dead_letters(topic, partition, "offset", reason) VALUES ($1, $2, $3, $4) '
-        "ON CONFLICT DO NOTHING RETURNING id", record.topic, record.partition, record.offset, reason)
+        'INSERT INTO dead_letters(topic, partition, "offset", reason, withheld) VALUES ($1, $2, $3, $4, $5) '
+        "ON CONFLICT DO NOTHING RETURNING id", record.topic, record.partition, record.offset, reason,
+        (record.value or b"") if withhold else None)
     if inserted is None:
         return False
     headers = [
@@ -49,6 +62,8 @@ async def record(conn: asyncpg.Connection, *, record: Any, reason: str, service:
         ("ptfc-origin-offset", str(record.offset)),
         ("ptfc-service", service),
     ]
+    if withhold:
+        headers.append(("ptfc-withheld", f"personal data: kept in the {service} database, dead_letters id {inserted}"))
     key = record.key.decode("utf-8", "replace") if record.key else None
-    await insert_row(conn, deadletter_topic, key, record.value or b"", headers)
+    await insert_row(conn, deadletter_topic, key, b"" if withhold else (record.value or b""), headers)
     return True

@@ -11,16 +11,23 @@ from ptfc.kit.outbox import Emitter
 
 
 @dataclass
-class Context:
-    """What a handler gets: its transaction's connection, the event, and a way to emit."""
+class Emitting:
+    """What every handler gets, for an event or a timer: its transaction's connection, a way to
+    emit (rows written in that same transaction), and the service."""
 
     conn: asyncpg.Connection
-    event: CloudEvent
     emitter: Emitter
     service: Any
 
     async def emit(self, topic: str, type: str, data: Any, **kw: Any) -> str:
         return await self.emitter.emit(topic, type, data, **kw)
+
+
+@dataclass
+class Context(Emitting):
+    """An event handler's: the above, and the event."""
+
+    event: CloudEvent
 
 
 Handler = Callable[[Context, CloudEvent], Awaitable[None]]

@@ -8,6 +8,7 @@ from typing import Any
 from faststream.kafka import KafkaMessage, KafkaRouter
 from faststream.middlewares import AckPolicy
 
+from contracts.topics import SENSITIVE
 from ptfc.kit.consumer import Consumer
 from ptfc.kit.handling import Route
 from ptfc.kit.logging import get_logger
@@ -27,7 +28,7 @@ def subscribe(router: KafkaRouter, svc: Any, routes: dict[str, Route], payload: 
     `payload` is only documentation (the AsyncAPI message schema); parsing is the kit's.
     """
     full = {svc.topic(t): r for t, r in routes.items()}
-    consumer = Consumer(svc, full)
+    consumer = Consumer(svc, full, withheld={svc.topic(t) for t in routes if t in SENSITIVE})
     svc.consumer = consumer  # the parking loop re-applies parked events through it
 
     async def on_batch(body: payload) -> None:  # type: ignore[valid-type]

@@ -13,8 +13,10 @@ from typing import Any, Awaitable, Callable
 
 import asyncpg
 
-from ptfc.kit.logging import get_logger, scrub_text
+from ptfc.kit.logging import get_logger
 from ptfc.kit import outbox
+from ptfc.kit.handling import Emitting
+from ptfc.kit.deadletter import error_detail
 from ptfc.kit.outbox import Emitter
 from ptfc.kit.retry import TRANSIENT, poll
 
@@ -58,14 +60,10 @@ class Timer:
 
 
 @dataclass
-class TimerContext:
-    conn: asyncpg.Connection
-    timer: Timer
-    emitter: Emitter
-    service: Any
+class TimerContext(Emitting):
+    """A timer handler's: connection, emit and service as an event handler's, and the timer."""
 
-    async def emit(self, topic: str, type: str, data: Any, **kw: Any) -> str:
-        return await self.emitter.emit(topic, type, data, **kw)
+    timer: Timer
 
 
 TimerHandler = Callable[[TimerContext], Awaitable[None]]
@@ -99,12 +97,12 @@ class TimerLoop:
                 async with conn.transaction():
                     emitter = Emitter(self.svc.source, f"timer|{timer.kind}|{timer.key}",
                                       timer.due_at, timer.subject, self.svc.topic)
-                    await handler(TimerContext(conn, timer, emitter, self.svc))
+                    await handler(TimerContext(conn=conn, emitter=emitter, service=self.svc, timer=timer))
                     await outbox.write(conn, emitter.rows)
             except TRANSIENT:
                 raise
             except Exception as exc:
-                error = scrub_text(f"{type(exc).__name__}: {exc}")[:500]
+                error = f"{type(exc).__name__}: {error_detail(exc, 480)}"
                 log.error("timer.failed", kind=timer.kind, timer_id=timer.id, case=timer.subject, error=error)
                 attempts = await conn.fetchval(
                     "UPDATE timers SET attempts = attempts + 1, error = $2 WHERE id = $1 RETURNING attempts",

@@ -13,7 +13,7 @@ import asyncpg
 
 from contracts import notification as N
 from contracts import topics as T
-from ptfc.kit.logging import get_logger
+from ptfc.kit.logging import get_logger, scrub_text
 from ptfc.kit import db, outbox
 from ptfc.kit.outbox import Emitter
 from ptfc.kit.retry import TRANSIENT, backoff
@@ -29,6 +29,15 @@ def wall_now() -> datetime:
     """Sending is operational, not a programme rule: it runs on the wall clock (as Postgres's
     now() does for new rows), whatever clock the service's timers are given."""
     return datetime.now(timezone.utc)
+
+
+async def _close(conn) -> None:
+    """Best effort: a connection that broke with the database is closed here or already gone."""
+    if conn is not None:
+        try:
+            await asyncio.wait_for(conn.close(), timeout=2)
+        except Exception:
+            conn.terminate()
 
 
 class Sender:
@@ -62,9 +71,12 @@ class Sender:
             except asyncio.CancelledError:
                 for c in self.connections:
                     await c.close()
+                await _close(listener)
+                await self.pool.close()
                 raise
             except TRANSIENT as exc:
                 attempt += 1
+                await _close(listener)
                 listener = None
                 log.warning("sender.retry", attempt=attempt, error=type(exc).__name__)
                 await asyncio.sleep(backoff(attempt, 0.2, 10.0))
@@ -124,7 +136,7 @@ class Sender:
                 await store.mark_failed(conn, nid, outcome.reason)
                 await emitter.emit(T.NOTIFICATIONS_EVENTS, N.FAILED, N.NotificationFailed(
                     notification_id=nid, template=row["template"], role=row["role"],
-                    permanent=outcome.permanent, reason=outcome.reason[:300]))
+                    permanent=outcome.permanent, reason=scrub_text(outcome.reason)[:300]))  # partners read it: a server may quote the address
                 self.svc.metrics.inc("emails_failed_total")
             await outbox.write(conn, emitter.rows)
         if outcome.status != "sent":

@@ -77,5 +77,5 @@ async def on_follow_up_recorded(ctx: Context, event: CloudEvent[W.FollowUpRecord
     await follow_ups.record_outcome(ctx.conn, person_id, call["session_id"], event.data.outcome, event.time)
     await ctx.emit(T.WORKSHOPS_EVENTS, W.FOLLOW_UP_OUTCOME_RECORDED, W.FollowUpOutcomeRecorded(
         person_id=person_id, session_id=call["session_id"], lot=ctx.service.settings.lot,
-        outcome=event.data.outcome, recorded_at=event.time, late=event.time > call["due_at"]),
+        outcome=event.data.outcome, recorded_at=event.time, late=domain.follow_up_late(event.time, call["due_at"])),
         subject=call["case_number"])

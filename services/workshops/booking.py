@@ -54,10 +54,9 @@ async def _confirm(ctx: Context, parent, session_id: str, at: datetime) -> None:
     done = domain.elearning_done_by(await store.elearning_completed_at(ctx.conn, person_id), details.starts_at)
     if not done:
         # Both timers re-check the booking and the e-learning when they fire, so nothing cancels them.
-        # Booked within 48 hours of the start, the confirmation itself is the reminder.
         payload, remind_at = {"booking_id": booking_id}, domain.elearning_reminder_at(
-            details.starts_at, ctx.service.settings.elearning_reminder_hours)
-        if at < remind_at:
+            details.starts_at, ctx.service.settings.elearning_reminder_hours, at)
+        if remind_at is not None:
             await timers.schedule(ctx.conn, "elearning_reminder", str(booking_id), case, remind_at, payload)
         await timers.schedule(ctx.conn, "elearning_check", str(booking_id), case, details.starts_at, payload)
     await ctx.emit(T.WORKSHOPS_EVENTS, W.BOOKING_CONFIRMED, W.BookingConfirmed(

@@ -64,9 +64,16 @@ def follow_up_due(ends_at: datetime, due_days: int) -> datetime:
     return ends_at + timedelta(days=due_days)
 
 
-def elearning_reminder_at(starts_at: datetime, lead_hours: int) -> datetime:
-    """When a booked parent with e-learning left is reminded: `lead_hours` before the start."""
-    return starts_at - timedelta(hours=lead_hours)
+def elearning_reminder_at(starts_at: datetime, lead_hours: int, booked_at: datetime) -> datetime | None:
+    """When a booked parent with e-learning left is reminded: `lead_hours` before the start.
+    None when booked later than that: the booking confirmation itself is the reminder."""
+    remind_at = starts_at - timedelta(hours=lead_hours)
+    return remind_at if booked_at < remind_at else None
+
+
+def follow_up_late(recorded_at: datetime, due_at: datetime) -> bool:
+    """A follow-up call recorded after it was due counts as late (in the report)."""
+    return recorded_at > due_at
 
 
 def follow_up_reminder_at(due_at: datetime, lead_days: int) -> datetime:

@@ -108,3 +108,25 @@ async def test_a_request_that_overtakes_its_contact_waits_for_it_while_the_rest_
         assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in smtp_sink.messages) == [
             "known@mediation.example", "late@mediation.example"]
         assert await notif.pool.fetchval("SELECT count(*) FROM parked") == 0
+
+
+async def test_refused_input_on_a_sensitive_topic_is_kept_here_not_copied_to_partners(settings, producer):
+    """ptfc.deadletter is read by partners: a refused contact (a name and an address) is published
+    with its reason and origin only; its bytes stay in the notifications database."""
+    case = uid("C")
+    bad = json.dumps(envelope(N.CONTACT_RECORDED, {"contact_id": uid("c"), "role": "neighbour",
+                                                   "name": "Jo Private", "email": "jo@private.example"},
+                              subject=case, source="/services/referral")).encode()
+    async with running(NOTIFICATIONS, settings) as notif:
+        dl = await TopicReader(settings.kafka_bootstrap_servers, notif.topic(T.DEADLETTER)).start()
+        await publish(producer, notif.topic(T.NOTIFICATIONS_REQUESTS), bad, case)
+        await dl.wait_for(lambda _: dl.records, what="the dead letter")
+        rec = dl.records[0]
+        headers = {k: v.decode() for k, v in rec.headers}
+        assert rec.value in (b"", None) and b"private" not in b"".join(v for _, v in rec.headers)
+        assert "data does not match" in headers["ptfc-reason"]
+        assert headers["ptfc-withheld"].startswith("personal data: kept in the notifications database")
+        kept = await notif.pool.fetchval("SELECT withheld FROM dead_letters WHERE \"offset\" = $1",
+                                         int(headers["ptfc-origin-offset"]))
+        assert kept == bad
+        await dl.stop()

@@ -1,4 +1,4 @@
-"""A relay killed with SIGKILL mid-batch loses nothing, and keeps each case's order."""
+"""The relay: killed with SIGKILL mid-batch it loses nothing and keeps each case's order; woken by NOTIFY."""
 from __future__ import annotations
 
 import asyncio
@@ -7,6 +7,8 @@ import os
 import signal
 import subprocess
 import sys
+
+import asyncpg
 
 from contracts import topics as T
 from ptfc.kit import db
@@ -91,3 +93,34 @@ async def _at_least(pool, sql, value) -> bool:
 
 async def _equals(pool, sql, value) -> bool:
     return await pool.fetchval(sql) == value
+
+
+async def test_inserts_wake_the_relay_and_the_sender(settings, ns):
+    """The kit's notify_channel() trigger: the relay LISTENs on ptfc_outbox, the email sender on
+    ptfc_notifications; without the wake-up they would only look every second."""
+    from pathlib import Path
+    database = f"{ns}_notify"
+    await db.ensure_database(settings.database_url, database)
+    dsn = db.with_database(settings.database_url, database)
+    pool = await db.create_pool(dsn, 2)
+    await db.migrate(pool, Path(__file__).parents[2] / "services" / "notifications")
+    heard: list[str] = []
+    listener = await asyncpg.connect(dsn)
+    for channel in ("ptfc_outbox", "ptfc_notifications"):
+        await listener.add_listener(channel, lambda _c, _pid, chan, _payload: heard.append(chan))
+    try:
+        await pool.executemany("INSERT INTO outbox(topic, key, value) VALUES ($1, $2, $3)",
+                               [("t", "k", b"1"), ("t", "k", b"2")])
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("INSERT INTO contacts(contact_id, role, name, email, case_number) "
+                               "VALUES ('c1', 'fca', 'x', 'x@example.org', 'C')")
+            await conn.execute("INSERT INTO notifications(notification_id, case_number, template, contact_id, "
+                               "context) VALUES ('n1', 'C', 'invitation', 'c1', '{}')")
+        await eventually(lambda: _heard(heard, {"ptfc_outbox", "ptfc_notifications"}), what="both wake-ups")
+    finally:
+        await listener.close()
+        await pool.close()
+
+
+async def _heard(heard: list[str], channels: set[str]) -> bool:
+    return channels <= set(heard)

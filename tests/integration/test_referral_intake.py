@@ -83,6 +83,9 @@ async def test_a_repeat_has_one_effect_and_a_second_active_referral_is_refused(s
         assert len(rejected) == 1 and rejected[0]["data"]["reasons"][0]["code"] == "already_active"
         count = await svc.pool.fetchval("SELECT count(*) FROM referrals")
         assert count == 2
+        # Decided in the set-based handler itself: the unique indexes would otherwise send the
+        # batch to the one-at-a-time replay, which gets the same answer and would hide a bug.
+        assert svc.metrics.counters["batch_replays_total"] == 0
         await out.stop()
 
 
@@ -101,6 +104,7 @@ async def test_withdrawal_is_published_and_allows_a_re_referral(settings, produc
         events = await out.wait_for(lambda es: len(es) >= 3 and es, what="three events")
         assert [e["type"] for e in events] == [R.ACCEPTED, R.WITHDRAWAL_ACCEPTED, R.ACCEPTED]
         assert events[2]["data"]["re_referral"] is True
+        assert svc.metrics.counters["batch_replays_total"] == 0
         await out.stop()
 
 

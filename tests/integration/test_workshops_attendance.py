@@ -85,6 +85,9 @@ async def test_elearning_rule_attendance_follow_ups_and_concerns(settings, produ
 
         clock.set(DUE + timedelta(minutes=1))  # an unrecorded call is published as overdue
         await out.fact(W.FOLLOW_UP_OVERDUE, late)
+        await lot.partner(W.FOLLOW_UP_RECORDED, {"person_id": late, "outcome": "unreachable"}, case[late], DUE + DAY)
+        outcome = (await out.fact(W.FOLLOW_UP_OUTCOME_RECORDED, late))[0]["data"]
+        assert (outcome["outcome"], outcome["late"]) == ("unreachable", True)  # recorded after it was due
 
         facts, emails = await drain(out.events, svc.pool), await drain(out.requests, svc.pool)
         assert [f["data"]["person_id"] for f in facts if f["type"] == W.FOLLOW_UP_OVERDUE] == [late]

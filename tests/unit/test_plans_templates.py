@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 
 from services.notifications.render import Renderer
 

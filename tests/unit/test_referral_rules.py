@@ -74,3 +74,27 @@ def test_only_an_active_referral_missing_a_stage_is_reported():
     assert not progress.report_non_completion("withdrawn", missing)
     assert not progress.report_non_completion("active", progress.Stages(date(2026, 1, 2), date(2026, 1, 9)))
     assert progress.recipients("R1", False) == ["fca:R1"]
+
+
+def test_the_longest_names_a_referral_may_carry_fit_the_contact_and_certificate_messages():
+    """Given and family names of 200 characters each join to 401: a valid referral must never be
+    refused downstream (its name would then land in a log line and a dead letter)."""
+    from contracts.learning import CertificateNameRecorded
+    from contracts.notification import ContactRecorded
+    req = ReferralRequested.model_validate(referral(parent={**referral()["parent"],
+                                                            "given_name": "A" * 200, "family_name": "B" * 200}))
+    name = domain.contact_name(req)
+    assert len(name) == 401
+    ContactRecorded(contact_id="p", role="parent", name=name, email="p@example.org")
+    CertificateNameRecorded(person_id="p", display_name=name)
+
+
+def test_a_validation_error_is_logged_by_field_only_never_with_the_value():
+    from pydantic import ValidationError
+    from contracts.notification import ContactRecorded
+    from ptfc.kit.deadletter import error_detail
+    try:
+        ContactRecorded(contact_id="p", role="parent", name="Alexandra Morganson" * 30, email="p@example.org")
+    except ValidationError as exc:
+        detail = error_detail(exc)
+    assert "name" in detail and "Alexandra" not in detail

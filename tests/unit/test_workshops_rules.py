@@ -118,6 +118,15 @@ def test_reminder_lead_times_come_from_the_settings_numbers():
     from datetime import datetime, timezone
     from services.workshops import domain
     start = datetime(2026, 12, 10, 10, 0, tzinfo=timezone.utc)
-    assert domain.elearning_reminder_at(start, 48) == datetime(2026, 12, 8, 10, 0, tzinfo=timezone.utc)
-    assert domain.elearning_reminder_at(start, 24) == datetime(2026, 12, 9, 10, 0, tzinfo=timezone.utc)
+    early = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    assert domain.elearning_reminder_at(start, 48, early) == datetime(2026, 12, 8, 10, 0, tzinfo=timezone.utc)
+    assert domain.elearning_reminder_at(start, 24, early) == datetime(2026, 12, 9, 10, 0, tzinfo=timezone.utc)
+    # Booked inside the lead time: no separate reminder, the confirmation is it.
+    assert domain.elearning_reminder_at(start, 48, datetime(2026, 12, 9, tzinfo=timezone.utc)) is None
     assert domain.follow_up_reminder_at(start, 7) == datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
+
+
+def test_a_follow_up_call_recorded_after_it_was_due_is_late():
+    due = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
+    assert domain.follow_up_late(due + timedelta(seconds=1), due) is True
+    assert domain.follow_up_late(due, due) is False
