@@ -116,12 +116,5 @@ async def drain(reader: TopicReader, *pools, timeout: float = 30.0) -> list[dict
     for pool in pools:
         await eventually(lambda p=pool: p.fetchval("SELECT count(*) = 0 FROM outbox WHERE sent_at IS NULL"),
                          timeout=timeout, what="outbox sent")
-    parts = list(reader.consumer.assignment())
-    ends = await reader.consumer.end_offsets(parts)
-
-    async def caught_up():
-        await reader.poll()
-        positions = [await reader.consumer.position(tp) for tp in parts]
-        return all(pos >= ends[tp] for pos, tp in zip(positions, parts))
-    await eventually(caught_up, timeout=timeout, what=f"read {reader.topic} to its end")
+    await reader.read_to_end(timeout)
     return reader.events()

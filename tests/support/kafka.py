@@ -55,6 +55,18 @@ class TopicReader:
         for recs in batch.values():
             self.records.extend(recs)
 
+    async def read_to_end(self, timeout: float = 30.0) -> list[Any]:
+        """Everything the topic holds now: polled until every partition reached the end offset
+        taken at the start (not a fixed number of polls, which can stop short)."""
+        parts = list(self.consumer.assignment())
+        ends = await self.consumer.end_offsets(parts)
+
+        async def caught_up() -> bool:
+            await self.poll()
+            return all([await self.consumer.position(tp) >= ends[tp] for tp in parts])
+        await eventually(caught_up, timeout=timeout, what=f"read {self.topic} to its end")
+        return self.records
+
     def events(self) -> list[dict]:
         out = []
         for r in self.records:
