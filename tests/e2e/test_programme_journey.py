@@ -83,6 +83,9 @@ async def test_a_parent_goes_from_referral_to_certificate_and_the_fca_and_court_
     [cert] = await facts[T.LEARNING_EVENTS].wait_for(of("learning", L.CERTIFICATE_ISSUED), timeout=30,
                                                       what="certificate")
     number = cert["data"]["certificate_number"]
+    # Dated by its timer: exactly 24 hours after the attendance was recorded, never earlier (a
+    # certificate issued early would carry an earlier time, however late it was seen above).
+    assert datetime.fromisoformat(cert["data"]["issued_at"]) == recorded_at + timedelta(hours=24)
     [completed] = await facts[T.REFERRAL_EVENTS].wait_for(of("referral", R.COMPLETED), timeout=30, what="completed")
     assert completed["data"]["certificate_number"] == number
     assert completed["data"]["workshop_attended_on"] == start.date().isoformat()

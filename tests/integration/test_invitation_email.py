@@ -74,6 +74,10 @@ async def test_permanent_refusal_is_recorded_and_published_once(settings, produc
         row = await notif.pool.fetchrow("SELECT status, attempts FROM notifications")
         assert (row["status"], row["attempts"]) == ("failed", 1)
         assert smtp_sink.messages == []
+        await eventually(lambda: notif.pool.fetchval("SELECT count(*) = 0 FROM outbox WHERE sent_at IS NULL"),
+                         what="outbox sent")
+        published = [r for r in await events.read_to_end() if json.loads(r.value)["type"] == N.FAILED]
+        assert len(published) == 1
         await events.stop()
 
 
