@@ -46,6 +46,15 @@ async def create_pool(url: str, size: int, **server_settings: str) -> asyncpg.Po
                                      command_timeout=60, server_settings=server_settings or None)
 
 
+XACT_LOCKS = 7469  # the two-key advisory lock space: apart from the kit's one-key session locks
+
+
+async def xact_lock(conn: asyncpg.Connection, name: str) -> None:
+    """A lock on `name` held to the end of the caller's transaction: one place for every
+    service's advisory locks, so their keys cannot collide with each other or with the kit's."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", XACT_LOCKS, name)
+
+
 async def migrate(pool: asyncpg.Pool, service_dir: Path | None) -> list[str]:
     """Apply kit then service migrations once each, under an advisory lock (replicas race here)."""
     files = sorted(KIT_MIGRATIONS.glob("*.sql"))

@@ -40,6 +40,12 @@ class ServiceSpec:
     needs_lot: bool = False
 
 
+def database_of(settings: Any, service: str, lot: str | None = None) -> str:
+    """The database a service instance owns: DATABASE_NAME if set, else its default name. Also
+    for commands (e.g. `ptfc learning reissue`) that read a service's database from outside."""
+    return settings.database_name or database_for(service, lot, settings.topic_namespace)
+
+
 class Service:
     def __init__(self, spec: ServiceSpec, settings: Settings | None = None, clock: Any = None) -> None:
         self.spec, self.settings = spec, settings or Settings()
@@ -69,8 +75,7 @@ class Service:
 
     @property
     def database(self) -> str:
-        lot = self.settings.lot if self.spec.needs_lot else None
-        return self.settings.database_name or database_for(self.name, lot, self.settings.topic_namespace)
+        return database_of(self.settings, self.name, self.settings.lot if self.spec.needs_lot else None)
 
     @property
     def dsn(self) -> str:

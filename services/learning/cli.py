@@ -15,7 +15,7 @@ import asyncpg
 from contracts import learning as L
 from contracts import topics as T
 from contracts.envelope import event_dict
-from ptfc.db_names import database_for
+from ptfc.kit.service import database_of
 from ptfc.kit import db
 from ptfc.kit.outbox import make_producer
 from ptfc.kit.settings import Settings
@@ -26,7 +26,7 @@ SOURCE = "/ptfc/operator"
 
 async def case_of(settings: Settings, person_id: str) -> str:
     """The parent's case number (the event's subject and Kafka key); LookupError if none is active."""
-    dsn = db.with_database(settings.database_url, settings.database_name or database_for("learning", None, settings.topic_namespace))
+    dsn = db.with_database(settings.database_url, database_of(settings, "learning"))
     conn = await asyncpg.connect(dsn)
     try:
         row = await store.parent(conn, person_id)

@@ -57,6 +57,12 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def expiry_text(at: datetime) -> str:
+    """When a link stops working, as a parent in England reads it: '5 November 2026 at 14:30'."""
+    local = at.astimezone(ENGLAND)
+    return f"{long_date(local.date())} at {local:%H:%M}"
+
+
 def reminder_days(setting: str) -> list[int]:
     """'7,12' -> [7, 12]; operators change the numbers, the rule stays."""
     return sorted({int(part) for part in setting.split(",") if part.strip()})

@@ -24,7 +24,7 @@ async def issue(ctx, person_id: str, at: datetime, *, reissue: bool = False, tem
     s = ctx.service.settings
     inv = domain.invitation(secrets.token_urlsafe(32), at, s.invitation_ttl_hours)
     context = {"activation_link": domain.activation_link(s.parent_hub_url, inv.token),
-               "expires_at": inv.expires_at.strftime("%d %B %Y at %H:%M %Z"), **(extra or {})}
+               "expires_at": domain.expiry_text(inv.expires_at), **(extra or {})}
     await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED,
                    N.NotificationRequested(template=template, contact_id=person_id, context=context))
     await ctx.emit(T.LEARNING_EVENTS, L.INVITATION_SENT,

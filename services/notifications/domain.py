@@ -25,9 +25,14 @@ class Outcome:
     permanent: bool = False
 
 
+def bad_address(reason: str) -> Outcome:
+    """An address that is not valid never will be: failed at once, permanently, never retried."""
+    return Outcome("failed", f"bad address: {reason}", permanent=True)
+
+
 def after_failure(code: int | None, reason: str, attempts: int, max_attempts: int, now: datetime,
                   base_seconds: float, cap_seconds: float = 600.0) -> Outcome:
-    """5xx and bad addresses are permanent; anything else is retried with backoff, a bounded number of times."""
+    """An SMTP 5xx is permanent; anything else is retried with backoff, a bounded number of times."""
     if code is not None and 500 <= code < 600:
         return Outcome("failed", reason, permanent=True)
     if attempts >= max_attempts:

@@ -109,7 +109,7 @@ class Sender:
             await conn.send(self.envelope_from, checked_address(row["email"]), msg.as_bytes())
             outcome = domain.Outcome("sent")
         except BadAddress as exc:
-            outcome = domain.Outcome("failed", f"bad address: {exc}", permanent=True)
+            outcome = domain.bad_address(str(exc))
         except SmtpError as exc:
             outcome = domain.after_failure(exc.code, exc.reason, row["attempts"], self.s.smtp_max_attempts,
                                            now, self.s.smtp_retry_base_seconds)

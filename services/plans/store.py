@@ -6,6 +6,7 @@ from datetime import datetime
 import asyncpg
 
 from contracts.referral import ReferralAccepted
+from ptfc.kit import db
 from services.plans.domain import Area, Parent, Step
 
 
@@ -46,7 +47,7 @@ async def concern_for_case(conn: asyncpg.Connection, case_number: str) -> bool:
 
 async def lock_case(conn: asyncpg.Connection, case_number: str) -> None:
     """Serialise everything about one case (two parents' events may be handled concurrently)."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('plan:' || $1))", case_number)
+    await db.xact_lock(conn, f"plan:{case_number}")
 
 
 async def plan(conn: asyncpg.Connection, case_number: str) -> asyncpg.Record | None:

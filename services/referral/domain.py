@@ -25,6 +25,13 @@ class History:
     active: bool = False  # in an active referral now
     earlier: bool = False  # completed or left an earlier one
 
+    @staticmethod
+    def of(statuses: set[str]) -> History:
+        """From the statuses of the parent's referrals for this programme: a rejected one counts
+        for neither; one that ended (withdrawn, completed or not) makes the next a re-referral."""
+        return History(active="active" in statuses,
+                       earlier=bool(statuses & {"withdrawn", "completed", "not_completed"}))
+
     def after(self, decision: ReferralAccepted | ReferralRejected) -> History:
         """What the parent's next referral sees once this decision stands (decided in one batch)."""
         return History(active=True, earlier=self.earlier) if isinstance(decision, ReferralAccepted) else self

@@ -18,9 +18,7 @@ async def histories(conn: asyncpg.Connection, person_ids: list[str]) -> dict[tup
     """Each (person_id, programme)'s History; a pair with no referral is absent."""
     rows = await conn.fetch("SELECT person_id, programme, array_agg(DISTINCT status) AS statuses FROM referrals "
                             "WHERE person_id = ANY($1::text[]) GROUP BY person_id, programme", person_ids)
-    return {(r["person_id"], r["programme"]): History(
-        active="active" in r["statuses"],
-        earlier=bool(set(r["statuses"]) & {"withdrawn", "completed", "not_completed"})) for r in rows}
+    return {(r["person_id"], r["programme"]): History.of(set(r["statuses"])) for r in rows}
 
 
 async def add(conn: asyncpg.Connection, decided: list[tuple[ReferralRequested, ReferralAccepted | None, datetime]]) -> None:

@@ -5,13 +5,12 @@ from datetime import datetime
 
 import asyncpg
 
+from ptfc.kit import db
 from contracts.referral import ReferralAccepted
 from contracts.workshop import SessionScheduled
 from services.workshops import allocation
 from services.workshops.domain import Seat
 from services.workshops.invites import SessionDetails
-
-LOT_LOCK = 7469105
 
 
 async def lock_lot(conn: asyncpg.Connection) -> None:
@@ -19,7 +18,7 @@ async def lock_lot(conn: asyncpg.Connection) -> None:
 
     Held to the end of the transaction. Taken before any row lock, so it cannot deadlock with
     another booking decision."""
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", LOT_LOCK)
+    await db.xact_lock(conn, "workshops:lot")
 
 
 # --- parents ---------------------------------------------------------------------------------

@@ -104,3 +104,9 @@ def test_the_elearning_due_date_counts_from_the_order():
     from datetime import date
     from services.learning import domain
     assert domain.elearning_due_on(date(2026, 11, 2), 14) == date(2026, 11, 16)
+
+
+def test_a_link_expiry_reads_in_england_time():
+    from datetime import datetime, timezone
+    assert domain.expiry_text(datetime(2026, 7, 1, 22, 30, tzinfo=timezone.utc)) == "1 July 2026 at 23:30"  # BST
+    assert domain.expiry_text(datetime(2026, 12, 1, 22, 30, tzinfo=timezone.utc)) == "1 December 2026 at 22:30"

@@ -81,3 +81,8 @@ def test_non_ascii_names_long_lines_and_attachments_survive_the_round_trip():
     assert max(len(line) for line in msg.as_bytes().split(b"\r\n")) <= 998
     [att] = list(parsed.iter_attachments())
     assert att.get_filename() == "session.ics" and "SUMMARY:Café" in att.get_content()
+
+
+def test_a_bad_address_fails_at_once_and_for_good():
+    outcome = domain.bad_address("no @-sign")
+    assert (outcome.status, outcome.permanent, outcome.retry_at) == ("failed", True, None)

@@ -98,3 +98,10 @@ def test_a_validation_error_is_logged_by_field_only_never_with_the_value():
     except ValidationError as exc:
         detail = error_detail(exc)
     assert "name" in detail and "Alexandra" not in detail
+
+
+def test_history_from_the_statuses_of_earlier_referrals():
+    assert domain.History.of({"rejected"}) == domain.History()
+    assert domain.History.of({"active", "withdrawn"}) == domain.History(active=True, earlier=True)
+    for ended in ("withdrawn", "completed", "not_completed"):
+        assert domain.History.of({ended, "rejected"}) == domain.History(earlier=True)
