@@ -29,7 +29,7 @@ async def test_completion_non_completion_and_concern_reach_the_fca_and_court(set
     done, late = referral(case=case), referral(case=case)
     late["parent"].update(given_name="Robin", family_name="Late")
     late["fca"]["email"] = "fca-two@cafcass.example"
-    del late["court_email"]
+    late["court_email"] = "court-two@justice.example"
     async with running(REFERRAL, s, clock=clock) as ref, running(NOTIFICATIONS, s):
         out = await TopicReader(s.kafka_bootstrap_servers, ref.topic(T.REFERRAL_EVENTS)).start()
         names = await TopicReader(s.kafka_bootstrap_servers, ref.topic(T.LEARNING_NAMES)).start()
@@ -76,6 +76,9 @@ async def test_completion_non_completion_and_concern_reach_the_fca_and_court(set
         assert reported[0]["data"]["reported_on"] == "2026-12-15" and reported[0]["time"].startswith("2026-12-15T00:00")
         [email] = await eventually(lambda: mail(smtp_sink, "fca-two@cafcass.example", "not completed"), what="report")
         assert "not attended" in email.get_body(("plain",)).get_content()
+        # The court hears of the non-completion (so it is a working recipient), never of the concern.
+        await eventually(lambda: mail(smtp_sink, "court-two@justice.example", "not completed"), what="court report")
+        assert not mail(smtp_sink, "court-two@justice.example", "safeguarding")
         assert await ref.pool.fetchval("SELECT status FROM referrals WHERE person_id = $1", p_done) == "completed"
         await out.stop(); await names.stop()
 

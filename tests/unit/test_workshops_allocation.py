@@ -20,11 +20,14 @@ def worlds(draw):
     parents = []
     for c in range(draw(st.integers(1, 8))):
         members = [f"P{c}-{i}" for i in range(draw(st.integers(1, 3)))]
-        # Sometimes Cafcass lists the co-parents, sometimes only the case number ties them.
+        # Sometimes Cafcass lists the co-parents, sometimes only the case number ties them; listed
+        # co-parents may each have a case of their own, so only the list ties them.
         listed = draw(st.booleans())
-        for m in members:
+        own_cases = listed and draw(st.booleans())
+        for i, m in enumerate(members):
             co = frozenset(x for x in members if x != m) if listed else frozenset()
-            parents.append(A.Parent(m, f"C{c}", in_person=draw(st.integers(0, 3)) == 0, co_parents=co))
+            case = f"C{c}-{i}" if own_cases else f"C{c}"
+            parents.append(A.Parent(m, case, in_person=draw(st.integers(0, 3)) == 0, co_parents=co))
     ops = draw(st.lists(st.tuples(
         st.sampled_from(["book", "book", "book", "cancel"]), st.integers(0, len(parents) - 1),
         st.one_of(st.none(), st.integers(0, len(sessions))),  # len(sessions): an unknown session id
@@ -35,8 +38,8 @@ def worlds(draw):
 def check_rules(sessions: list[A.Session]) -> None:
     for s in sessions:
         assert len(s.booked) <= s.capacity, f"{s.session_id} over capacity"
-        cases = [p.case_number for p in s.booked]
-        assert len(cases) == len(set(cases)), f"co-parents together in {s.session_id}"
+        families = [p.person_id.split("-")[0] for p in s.booked]  # P<c>-<i>: family c, by case or by list
+        assert len(families) == len(set(families)), f"co-parents together in {s.session_id}"
         if s.mode == "online":
             assert not any(p.in_person for p in s.booked), f"in-person need placed online in {s.session_id}"
     everyone = [p.person_id for s in sessions for p in s.booked]
@@ -87,3 +90,5 @@ def test_the_refusal_says_why_and_offers_the_earliest_fitting_session():
     assert A.place(A.Parent("y", "C8"), [full, latest], T0, None) == A.Placed("latest")
     assert A.place(A.Parent("y", "C8"), [full], T0, "gone") == A.Refused(A.NOT_FOUND, None)
     assert A.place(A.Parent("y", "C8"), [latest], T0, None, holds="full") == A.Refused(A.ALREADY_BOOKED)
+    # One workshop per referral: a parent who attended one is not booked into another.
+    assert A.place(A.Parent("y", "C8"), [latest], T0, None, attended=True) == A.Refused(A.ALREADY_ATTENDED)
