@@ -109,7 +109,10 @@ class Relay:
                 return
             self.leader = True
             wake = asyncio.Event()
-            await conn.add_listener("ptfc_outbox", lambda *_: wake.set())
+            def woken(*_: Any) -> None:
+                self.metrics.inc("outbox_wakeups_total")  # NOTIFY reached us (else: 1 s polling)
+                wake.set()
+            await conn.add_listener("ptfc_outbox", woken)
             while not conn.is_closed():
                 sent = await self.relay_once()
                 if sent < self.batch_size:

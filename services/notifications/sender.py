@@ -59,7 +59,7 @@ class Sender:
             try:
                 if listener is None or listener.is_closed():
                     listener = await asyncpg.connect(self.svc.dsn)
-                    await listener.add_listener("ptfc_notifications", lambda *_: self.wake.set())
+                    await listener.add_listener("ptfc_notifications", self._woken)
                 claimed = await self.send_due()
                 attempt = 0
                 if claimed == 0:
@@ -80,6 +80,10 @@ class Sender:
                 listener = None
                 log.warning("sender.retry", attempt=attempt, error=type(exc).__name__)
                 await asyncio.sleep(backoff(attempt, 0.2, 10.0))
+
+    def _woken(self, *_) -> None:
+        self.svc.metrics.inc("sender_wakeups_total")  # NOTIFY reached us (else: 1 s polling)
+        self.wake.set()
 
     async def send_due(self, limit: int = 100) -> int:
         rows = await store.claim(self.pool, wall_now(), limit,

@@ -58,6 +58,10 @@ async def test_invitation_email_has_a_working_single_use_link(settings, producer
         assert (await call("POST", url, {"token": token}))[1]["state"] == "used"
         sent = await events.wait_for(lambda es: [e for e in es if e["type"] == N.SENT], what="sent event")
         assert sent[0]["subject"] == case and req["parent"]["email"] not in str(sent[0])
+        # Woken by NOTIFY, not found by the one-second poll: the triggers and LISTENs match.
+        for svc in (learning, notif):
+            assert svc.metrics.counters["outbox_wakeups_total"] >= 1
+        assert notif.metrics.counters["sender_wakeups_total"] >= 1
         await events.stop()
 
 
