@@ -59,12 +59,11 @@ async def on_attendance_recorded(ctx: Context, event: CloudEvent[W.AttendanceRec
     session = await store.session(ctx.conn, rec.session_id)
     if session is None:
         raise NotYet(f"no session with this session_id in {ctx.service.settings.lot}")
-    if session["status"] == "cancelled":
-        raise DeadLetter("the session was cancelled")
-    if event.time < session["starts_at"]:
-        raise DeadLetter("attendance recorded before the session started")
+    refused = domain.attendance_refusal(session["status"], session["starts_at"], event.time)
+    if refused:
+        raise DeadLetter(refused)
     rows = await store.bookings(ctx.conn, session_id=rec.session_id, live=False)
-    for verdict in domain.judge_record(rec.attendance, store.seats(rows), session["starts_at"]):
+    for verdict in domain.judge_record(rec.attendance, domain.seats(rows), session["starts_at"]):
         await _apply(ctx, session, verdict, event.time)
     await store.set_session(ctx.conn, rec.session_id, attendance_at=event.time)
 

@@ -93,6 +93,32 @@ class Seat:
     elearning_completed_at: datetime | None
 
 
+def seats(bookings: list) -> dict[str, Seat]:
+    """Each parent's seat in one session, from its bookings in booking_id order: the live booking
+    if there is one (a rebooking after a release), else the latest."""
+    out: dict[str, Seat] = {}
+    for b in bookings:
+        if b["person_id"] in out and out[b["person_id"]].status == "booked":
+            continue
+        out[b["person_id"]] = Seat(b["person_id"], b["booking_id"], b["case_number"], b["status"],
+                                   b["release_reason"], b["elearning_completed_at"])
+    return out
+
+
+def attendance_refusal(session_status: str, starts_at: datetime, recorded_at: datetime) -> str | None:
+    """Why an attendance record for this session is refused, or None."""
+    if session_status == "cancelled":
+        return "the session was cancelled"
+    if recorded_at < starts_at:
+        return "attendance recorded before the session started"
+    return None
+
+
+def cancellation_refusal(attendance_recorded_at: datetime | None) -> str | None:
+    """A session whose attendance is recorded took place: it can no longer be cancelled."""
+    return None if attendance_recorded_at is None else "attendance was already recorded for this session"
+
+
 @dataclass(frozen=True)
 class Verdict:
     person_id: str

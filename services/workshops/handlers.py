@@ -65,8 +65,9 @@ async def on_session_cancelled(ctx: Context, event: CloudEvent[W.SessionCancelle
         raise NotYet(f"no session with this session_id in {ctx.service.settings.lot}")
     if session["status"] == "cancelled":
         return
-    if session["attendance_recorded_at"] is not None:
-        raise DeadLetter("attendance was already recorded for this session")
+    refused = domain.cancellation_refusal(session["attendance_recorded_at"])
+    if refused:
+        raise DeadLetter(refused)
     await store.set_session(ctx.conn, session["session_id"], cancelled=True)
     for b in await store.bookings(ctx.conn, session_id=session["session_id"]):
         await booking.release(ctx, b["booking_id"], b["person_id"], b["session_id"], b["case_number"],

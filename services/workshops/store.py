@@ -9,7 +9,6 @@ from ptfc.kit import db
 from contracts.referral import ReferralAccepted
 from contracts.workshop import SessionScheduled
 from services.workshops import allocation
-from services.workshops.domain import Seat
 from services.workshops.invites import SessionDetails
 
 
@@ -144,14 +143,3 @@ async def close_booking(conn: asyncpg.Connection, booking_id: int, status: str, 
                         at: datetime) -> None:
     await conn.execute("UPDATE bookings SET status = $2, release_reason = $3, closed_at = $4 "
                        "WHERE booking_id = $1", booking_id, status, reason, at)
-
-
-def seats(rows: list[asyncpg.Record]) -> dict[str, Seat]:
-    """Each parent's seat in one session: the live booking if any, else the latest one."""
-    out: dict[str, Seat] = {}
-    for r in rows:  # in booking_id order: a later or live booking replaces an earlier one
-        if r["person_id"] in out and out[r["person_id"]].status == "booked":
-            continue
-        out[r["person_id"]] = Seat(r["person_id"], r["booking_id"], r["case_number"], r["status"],
-                                   r["release_reason"], r["elearning_completed_at"])
-    return out

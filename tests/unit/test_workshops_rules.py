@@ -130,3 +130,20 @@ def test_a_follow_up_call_recorded_after_it_was_due_is_late():
     due = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
     assert domain.follow_up_late(due + timedelta(seconds=1), due) is True
     assert domain.follow_up_late(due, due) is False
+
+
+def test_a_parents_seat_is_the_live_booking_else_the_latest():
+    def b(booking_id, person, status):
+        return {"person_id": person, "booking_id": booking_id, "case_number": "C", "status": status,
+                "release_reason": None, "elearning_completed_at": None}
+    seats = domain.seats([b(1, "p", "booked"), b(2, "p", "released"), b(3, "q", "released"), b(4, "q", "absent")])
+    assert (seats["p"].booking_id, seats["q"].booking_id) == (1, 4)
+
+
+def test_attendance_and_cancellation_refusals():
+    start = datetime(2026, 12, 4, 9, 0, tzinfo=timezone.utc)
+    assert domain.attendance_refusal("scheduled", start, start + timedelta(hours=3)) is None
+    assert domain.attendance_refusal("cancelled", start, start + timedelta(hours=3)) == "the session was cancelled"
+    assert "before the session started" in domain.attendance_refusal("scheduled", start, start - timedelta(minutes=1))
+    assert domain.cancellation_refusal(None) is None
+    assert domain.cancellation_refusal(start) == "attendance was already recorded for this session"
