@@ -7,6 +7,7 @@ the first broken item refuses the whole event, so a plan never holds half of a p
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import get_args
 
 from contracts.plan import PlanArea
@@ -51,6 +52,24 @@ class Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def concern_counts(raised_at: datetime, accepted_at: datetime) -> bool:
+    """A concern stops or closes a plan only if raised since the parent's referral was accepted:
+    one from an earlier referral (read late, say in a replay) does not close the new case's plan."""
+    return raised_at >= accepted_at
+
+
+def status_refusal(status: str | None, action: str) -> str | None:
+    """Why a plan in `status` (None: never opened) refuses `action` ('submit' or 'share'), or None.
+    A closed plan refuses everything; a completed one can still be shared, not changed."""
+    if status is None:
+        return "plan not open"
+    if status == "closed":
+        return "plan closed"
+    if action == "submit" and status == "completed":
+        return "plan completed: every area has a final decision"
+    return None
 
 
 def opening_refusal(parents: list[Parent], concern: bool) -> str | None:

@@ -14,7 +14,7 @@ from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit.handling import Context, Route
 from ptfc.kit.subscribe import publishes, subscribe
-from services.plans import negotiation, store
+from services.plans import domain, negotiation, store
 
 
 async def on_referral_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:
@@ -32,7 +32,7 @@ async def on_concern_recorded(ctx: Context, event: CloudEvent[W.SafeguardingConc
     # Kept even for a parent not known yet: it must still stop a plan from opening later.
     await store.add_concern(ctx.conn, person_id, event.time)
     row = await store.parent(ctx.conn, person_id)
-    if row is None:
+    if row is None or not domain.concern_counts(event.time, row["accepted_at"]):
         return
     case = row["case_number"]
     await store.lock_case(ctx.conn, case)

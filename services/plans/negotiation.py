@@ -26,12 +26,11 @@ async def _parent(ctx: Context, person_id: str):
     return row
 
 
-async def _open_plan(ctx: Context, case_number: str):
+async def _open_plan(ctx: Context, case_number: str, action: str):
     plan = await store.plan(ctx.conn, case_number)
-    if plan is None:
-        raise DeadLetter("plan not open")
-    if plan["status"] == "closed":
-        raise DeadLetter("plan closed")
+    refused = domain.status_refusal(plan["status"] if plan else None, action)
+    if refused:
+        raise DeadLetter(refused)
     return plan
 
 
@@ -44,7 +43,9 @@ async def on_opened(ctx: Context, event: CloudEvent[P.PlanOpened]) -> None:
             raise DeadLetter("plan closed")
         return  # already open (e.g. the other parent opened it first): one plan per case
     parents = await store.case_parents(ctx.conn, case)
-    refusal = domain.opening_refusal(parents, await store.concern_for_case(ctx.conn, case))
+    concern = any(domain.concern_counts(raised, accepted)
+                  for raised, accepted in await store.concerns_for_case(ctx.conn, case))
+    refusal = domain.opening_refusal(parents, concern)
     if refusal is not None:
         # A fact, not a dead letter: the Hub must tell the parent, and a dead letter would
         # discard it. The reason is generic so that no concern can be inferred from it.
@@ -60,9 +61,7 @@ async def on_opened(ctx: Context, event: CloudEvent[P.PlanOpened]) -> None:
 async def _apply(ctx: Context, row, decide) -> dict[str, domain.Area]:
     """Run one submission through the domain, keep its history, publish areas and decisions."""
     case, person = row["case_number"], row["person_id"]
-    plan = await _open_plan(ctx, case)
-    if plan["status"] == "completed":
-        raise DeadLetter("plan completed: every area has a final decision")
+    await _open_plan(ctx, case, "submit")
     try:
         new, steps = decide(await store.areas(ctx.conn, case))
     except domain.Refused as exc:
@@ -97,5 +96,5 @@ async def on_response_submitted(ctx: Context, event: CloudEvent[P.ResponseSubmit
 
 async def on_shared(ctx: Context, event: CloudEvent[P.PlanShared]) -> None:
     row = await _parent(ctx, event.data.person_id)
-    await _open_plan(ctx, row["case_number"])  # open or completed; a closed plan is not shared
+    await _open_plan(ctx, row["case_number"], "share")
     await sharing.shared(ctx, row, event)

@@ -38,11 +38,11 @@ async def add_concern(conn: asyncpg.Connection, person_id: str, at: datetime) ->
     await conn.execute("INSERT INTO concerns(person_id, raised_at) VALUES ($1, $2)", person_id, at)
 
 
-async def concern_for_case(conn: asyncpg.Connection, case_number: str) -> bool:
-    """A concern counts if raised since that parent's referral was accepted (its plan_suitable)."""
-    return bool(await conn.fetchval(
-        "SELECT true FROM concerns c JOIN parents p USING (person_id) "
-        "WHERE p.case_number = $1 AND c.raised_at >= p.accepted_at LIMIT 1", case_number))
+async def concerns_for_case(conn: asyncpg.Connection, case_number: str) -> list[tuple[datetime, datetime]]:
+    """(raised_at, the parent's accepted_at) of every concern about a parent of this case."""
+    rows = await conn.fetch("SELECT c.raised_at, p.accepted_at FROM concerns c JOIN parents p USING (person_id) "
+                            "WHERE p.case_number = $1", case_number)
+    return [(r["raised_at"], r["accepted_at"]) for r in rows]
 
 
 async def lock_case(conn: asyncpg.Connection, case_number: str) -> None:

@@ -85,3 +85,18 @@ def test_complete_only_when_every_area_has_a_final_decision():
     assert D.complete(done)
     assert D.decisions(done)["communication"] == "agreed"
     assert set(D.decisions(done).values()) == {"agreed", "seek_help", "ask_court"}
+
+
+def test_a_plan_status_refuses_what_it_must():
+    assert D.status_refusal(None, "submit") == "plan not open"
+    assert D.status_refusal("closed", "share") == "plan closed"
+    assert D.status_refusal("completed", "submit").startswith("plan completed")
+    assert D.status_refusal("completed", "share") is None  # a finished plan can still be shared
+    assert D.status_refusal("open", "submit") is None
+
+
+def test_only_a_concern_raised_since_the_referral_was_accepted_counts():
+    from datetime import datetime, timezone
+    accepted = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    assert D.concern_counts(accepted, accepted)
+    assert not D.concern_counts(datetime(2026, 10, 1, tzinfo=timezone.utc), accepted)
