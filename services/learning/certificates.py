@@ -22,7 +22,7 @@ NAME_UNKNOWN = "the parent named in the court's referral"  # until the referral 
 
 async def schedule_if_due(conn, parent, progress, settings) -> None:
     """Called whenever a stage completes: only when both are done is the certificate scheduled."""
-    if progress["elearning_completed_at"] is None or progress["attended_on"] is None:
+    if not domain.both_stages_done(progress["elearning_completed_at"], progress["attended_on"]):
         return
     due = domain.certificate_due_at(progress["attendance_recorded_at"], progress["elearning_completed_at"],
                                     settings.certificate_delay_hours)
@@ -43,7 +43,7 @@ async def on_certificate_due(tctx) -> None:
     if parent is None or parent["status"] != "active" or parent["referral_id"] != referral_id:
         return  # withdrawn, or replaced by a re-referral: no certificate for this referral
     progress = await store.progress(conn, referral_id)
-    if progress["elearning_completed_at"] is None or progress["attended_on"] is None:
+    if not domain.both_stages_done(progress["elearning_completed_at"], progress["attended_on"]):
         return  # cannot happen through schedule_if_due; checked again because it must never happen
     issued_at = tctx.timer.due_at  # programme time, so a late-firing timer dates it truly
     cert = Certificate(domain.new_certificate_number(), referral_id, parent["person_id"],

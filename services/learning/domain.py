@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
@@ -102,6 +103,22 @@ def within_target(ordered_on: date, completed_at: datetime, target_days: int) ->
 CERTIFICATE_LATEST_HOURS = 48  # the contract's bound: whatever an operator sets, never later
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: read aloud and typed without doubt
 NUMBER_RE = re.compile(r"PTFC(-[0-9A-HJKMNP-TV-Z]{4}){4}")
+
+
+def both_stages_done(elearning_completed_at: datetime | None, attended_on: date | None) -> bool:
+    """The certificate's condition: the e-learning complete and a workshop attended."""
+    return elearning_completed_at is not None and attended_on is not None
+
+
+def reminder(referral_id: str, parent: Mapping | None, elearning_completed_at: datetime | None) -> str | None:
+    """What a day-7 or day-12 reminder for `referral_id` does when it falls due: None when the
+    parent withdrew, was re-referred or finished the e-learning; 'with_link' when they never
+    activated their account (a fresh invitation link comes with it); otherwise 'plain'."""
+    if parent is None or parent["status"] != "active" or parent["referral_id"] != referral_id:
+        return None
+    if elearning_completed_at is not None:
+        return None
+    return "with_link" if parent["activated_at"] is None else "plain"
 
 
 def certificate_due_at(attendance_recorded_at: datetime, elearning_completed_at: datetime,

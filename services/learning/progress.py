@@ -61,16 +61,17 @@ async def on_reminder_due(tctx) -> None:
     """Day 7 and day 12: only while the e-learning is incomplete, with a fresh link if never activated."""
     p, conn = tctx.timer.payload, tctx.conn
     parent = await store.parent(conn, p["person_id"], lock=True)
-    if parent is None or parent["status"] != "active" or parent["referral_id"] != p["referral_id"]:
+    progress = await store.progress(conn, p["referral_id"])
+    # Decided when it fires, not only cancelled on completion: holds even if a cancel were missed.
+    action = domain.reminder(p["referral_id"], parent, progress["elearning_completed_at"] if progress else None)
+    if action is None:
         return
-    if (await store.progress(conn, p["referral_id"]))["elearning_completed_at"] is not None:
-        return  # completion cancels reminders; this check holds even if a cancel were missed
     s = tctx.service.settings
     done = await store.modules_done(conn, p["referral_id"])
     due_on = domain.elearning_due_on(parent["ordered_on"], s.elearning_target_days)
     extra = {"day": p["day"], "elearning_due_on": domain.long_date(due_on),
              "modules_done": done, "modules_left": len(L.MODULES) - done}
-    if parent["activated_at"] is None:
+    if action == "with_link":
         await invitations.send(tctx, parent["person_id"], tctx.timer.due_at, reissue=True,
                                template="learning_reminder", extra=extra)
         return

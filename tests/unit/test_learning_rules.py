@@ -110,3 +110,22 @@ def test_a_link_expiry_reads_in_england_time():
     from datetime import datetime, timezone
     assert domain.expiry_text(datetime(2026, 7, 1, 22, 30, tzinfo=timezone.utc)) == "1 July 2026 at 23:30"  # BST
     assert domain.expiry_text(datetime(2026, 12, 1, 22, 30, tzinfo=timezone.utc)) == "1 December 2026 at 22:30"
+
+
+def test_a_reminder_goes_only_to_an_unfinished_current_referral_with_a_link_if_never_activated():
+    from datetime import datetime, timezone
+    at = datetime(2026, 11, 9, 9, tzinfo=timezone.utc)
+    parent = {"status": "active", "referral_id": "R1", "activated_at": None}
+    assert domain.reminder("R1", parent, None) == "with_link"
+    assert domain.reminder("R1", {**parent, "activated_at": at}, None) == "plain"
+    assert domain.reminder("R1", parent, at) is None  # e-learning done
+    assert domain.reminder("R1", {**parent, "status": "withdrawn"}, None) is None
+    assert domain.reminder("R0", parent, None) is None  # re-referred: the old referral's timer
+    assert domain.reminder("R1", None, None) is None
+
+
+def test_both_stages_are_needed_for_a_certificate():
+    from datetime import date, datetime, timezone
+    done, day = datetime(2026, 11, 10, tzinfo=timezone.utc), date(2026, 11, 20)
+    assert domain.both_stages_done(done, day)
+    assert not domain.both_stages_done(None, day) and not domain.both_stages_done(done, None)
