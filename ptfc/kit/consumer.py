@@ -111,26 +111,33 @@ class Consumer:
         return [row for ctx in ctxs for row in ctx.emitter.rows]  # event order, as decided
 
     async def _careful(self, conn: asyncpg.Connection, d: Decoded) -> list:
+        rows, waits_for = await self.apply_one(conn, d)
+        if waits_for is not None:
+            await parking.park(conn, d.record, waits_for)
+            self.svc.metrics.inc("events_parked_total")
+        return rows
+
+    async def apply_one(self, conn: asyncpg.Connection, d: Decoded) -> tuple[list, str | None]:
+        """One event in a savepoint of its own, so a failure undoes only it; used by the careful
+        replay and by the parking loop. Returns the rows it emitted, and the reason it must still
+        wait (NotYet; it is then out of the inbox again, so applying it later is its first time)."""
         ev = d.event
         ids = {"case": ev.subject, "event_id": ev.id, "event_type": ev.type}
         for attempt in range(1, self.settings.max_attempts + 1):
             ctx = self.context(conn, d)
             try:
-                async with conn.transaction():  # savepoint: a failure undoes only this message
+                async with conn.transaction():
                     await call(d.handler, ctx)
                 self.svc.metrics.inc("events_handled_total")
-                return ctx.emitter.rows
+                return ctx.emitter.rows, None
             except TRANSIENT:
                 raise
             except deadletter.NotYet as exc:  # before DeadLetter: it is one
-                # Out of the inbox again, so that applying it later is its first time.
                 await conn.execute("DELETE FROM inbox WHERE source = $1 AND id = $2", ev.source, ev.id)
-                await parking.park(conn, d.record, exc.reason)
-                self.svc.metrics.inc("events_parked_total")
-                return []
+                return [], exc.reason
             except deadletter.DeadLetter as exc:
                 await self._dead(conn, d.record, exc.reason)
-                return []
+                return [], None
             except Exception as exc:  # a bug or a poison message: bounded retries
                 log.warning("event.handler_failed", attempt=attempt, error=type(exc).__name__,
                             detail=deadletter.error_detail(exc), **ids)
@@ -138,9 +145,9 @@ class Consumer:
                     # Partner-visible: the type only. The message (which may quote data) goes only
                     # to the scrubbed log line above.
                     await self._dead(conn, d.record, f"handler failed {attempt} times: {type(exc).__name__}")
-                    return []
+                    return [], None
                 await asyncio.sleep(backoff(attempt, self.settings.retry_base_seconds, 2.0))
-        return []
+        return [], None
 
     async def dead(self, conn: asyncpg.Connection, rec: Any, reason: str) -> None:
         await self._dead(conn, rec, reason)

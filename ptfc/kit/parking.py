@@ -9,11 +9,10 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from ptfc.kit import deadletter, outbox
-from ptfc.kit.handling import call
+from ptfc.kit import outbox
 from ptfc.kit.decode import decode
 from ptfc.kit.logging import get_logger
-from ptfc.kit.retry import TRANSIENT, poll
+from ptfc.kit.retry import poll
 
 log = get_logger()
 
@@ -67,8 +66,9 @@ class Parking:
         return len(rows)
 
     async def apply(self, conn: asyncpg.Connection, d) -> str | None:
-        """Try a parked event again: None when it is done with (applied, repeat or dead-lettered),
-        else the reason it still waits. Its effects and inbox row commit with the caller."""
+        """Try a parked event again, exactly as the consumer's careful replay applies one: None
+        when it is done with (applied, repeat or dead-lettered), else the reason it still waits.
+        Its effects and inbox row commit with the caller."""
         c = self.consumer
         if d.reason is not None or d.event is None:
             await c.dead(conn, d.record, d.reason or "no longer handled here")
@@ -77,19 +77,6 @@ class Parking:
         if not await conn.fetchval("INSERT INTO inbox(source, id, type) VALUES ($1, $2, $3) "
                                    "ON CONFLICT DO NOTHING RETURNING true", ev.source, ev.id, ev.type):
             return None
-        ctx = c.context(conn, d)
-        try:
-            async with conn.transaction():
-                await call(d.handler, ctx)
-        except TRANSIENT:
-            raise
-        except deadletter.NotYet as exc:
-            await conn.execute("DELETE FROM inbox WHERE source = $1 AND id = $2", ev.source, ev.id)
-            return exc.reason
-        except Exception as exc:
-            reason = exc.reason if isinstance(exc, deadletter.DeadLetter) else f"handler failed: {type(exc).__name__}"
-            await c.dead(conn, d.record, reason)
-            return None
-        await outbox.write(conn, ctx.emitter.rows)
-        self.svc.metrics.inc("events_handled_total")
-        return None
+        rows, waits_for = await c.apply_one(conn, d)
+        await outbox.write(conn, rows)
+        return waits_for
