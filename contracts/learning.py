@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
 from contracts.envelope import WireModel
+from contracts.text import Answers, Id
 
 ACCOUNT_ACTIVATED = "ptfc.learning.account-activated.v1"
 MODULE_COMPLETED = "ptfc.learning.module-completed.v1"
@@ -25,22 +26,22 @@ Survey = Literal["before-start", "progress", "elearning-feedback", "workshop-fee
 
 
 class AccountActivated(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
+    person_id: Id
 
 
 class ModuleCompleted(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
+    person_id: Id
     module: Module
 
 
 class SurveySubmitted(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
+    person_id: Id
     survey: Survey
-    answers: dict[str, Any]
+    answers: Answers
 
 
 class InvitationReissueRequested(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
+    person_id: Id
 
 
 class InvitationSent(WireModel):

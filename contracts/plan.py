@@ -6,11 +6,13 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from contracts.envelope import WireModel
+from contracts.text import Email, Id, Text10k
 
 OPENED = "ptfc.plan.opened.v1"
 PROPOSAL_SUBMITTED = "ptfc.plan.proposal-submitted.v1"
 RESPONSE_SUBMITTED = "ptfc.plan.response-submitted.v1"
 SHARED = "ptfc.plan.shared.v1"
+VIEWED = "ptfc.plan.viewed.v1"  # v1.1: a parent opened the plan tool (counts as viewed/started)
 
 PlanArea = Literal[
     "communication", "living_arrangements", "holidays_and_special_days", "education", "health",
@@ -20,23 +22,27 @@ PlanArea = Literal[
 
 
 class PlanOpened(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
+    person_id: Id
+
+
+class PlanViewed(WireModel):
+    person_id: Id
 
 
 class Proposal(WireModel):
     area: PlanArea
-    terms: str = Field(max_length=10_000)
+    terms: Text10k
 
 
 class ProposalSubmitted(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
-    proposals: list[Proposal] = Field(min_length=1)
+    person_id: Id
+    proposals: list[Proposal] = Field(min_length=1, max_length=10)
 
 
 class Response(WireModel):
     area: PlanArea
     decision: Literal["agree", "counter", "seek_help", "ask_court"]
-    terms: str | None = Field(default=None, max_length=10_000)
+    terms: Text10k | None = None
 
     @model_validator(mode="after")
     def _counter_has_terms(self) -> "Response":
@@ -46,14 +52,14 @@ class Response(WireModel):
 
 
 class ResponseSubmitted(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
-    responses: list[Response] = Field(min_length=1)
+    person_id: Id
+    responses: list[Response] = Field(min_length=1, max_length=10)
 
 
 class PlanShared(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
+    person_id: Id
     with_: Literal["mediator", "fca", "court", "children"] = Field(alias="with")
-    email: str | None = Field(default=None, max_length=320)
+    email: Email | None = None
 
 
 # Outbound facts of the plans service (on `ptfc.plans.events`). Areas and decisions only: the
@@ -65,6 +71,7 @@ AREA_UPDATED = "ptfc.plans.area-updated.v1"
 PLAN_COMPLETED = "ptfc.plans.plan-completed.v1"
 PLAN_SHARED = "ptfc.plans.plan-shared.v1"
 PLAN_CLOSED = "ptfc.plans.plan-closed.v1"
+PLAN_VIEWED = "ptfc.plans.plan-viewed.v1"  # v1.1: a parent's first look at the plan tool
 
 AreaState = Literal["proposed", "agreed", "seek_help", "ask_court"]
 FinalDecision = Literal["agreed", "seek_help", "ask_court"]
@@ -109,3 +116,10 @@ class PlanClosed(WireModel):
     """No reason: why a plan closed is not for every reader."""
 
     case_number: str
+
+
+class PlanViewedFact(WireModel):
+    """The first time a referred parent opened the plan tool (the report's viewed/started)."""
+
+    case_number: str
+    person_id: str

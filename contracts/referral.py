@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from contracts.envelope import WireModel
+from contracts.text import LINE, Day, Id, Name, Text500
 
 REQUESTED = "ptfc.referral.requested.v1"
 WITHDRAWN = "ptfc.referral.withdrawn.v1"
@@ -15,6 +16,10 @@ REJECTED = "ptfc.referral.rejected.v1"
 WITHDRAWAL_ACCEPTED = "ptfc.referral.withdrawal-accepted.v1"
 COMPLETED = "ptfc.referral.completed.v1"
 NON_COMPLETION_REPORTED = "ptfc.referral.non-completion-reported.v1"
+# v1.1: the lot's delivery partner welcomes each referred parent. Contact details, so only on
+# `ptfc.partner.handoff.<lot>` (read by that lot's partner alone), never on an events topic.
+PARENT_REFERRED = "ptfc.referral.parent-referred.v1"
+PARENT_CLOSED = "ptfc.referral.parent-closed.v1"
 
 # Fields whose allowed values are programme rules (route, CPPP terms, email syntax) are plain
 # strings on the wire: a wrong value is a *rejection* Cafcass can act on, listing every reason,
@@ -22,40 +27,51 @@ NON_COMPLETION_REPORTED = "ptfc.referral.non-completion-reported.v1"
 
 
 class Needs(WireModel):
-    in_person: bool = False
-    interpreter: str | None = None
-    accessibility: str | None = None
+    in_person: bool
+    interpreter: Name | None = None
+    accessibility: Text500 | None = None
 
 
 class Parent(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
-    given_name: str = Field(min_length=1, max_length=200)
-    family_name: str = Field(min_length=1, max_length=200)
-    email: str = Field(max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    person_id: Id
+    given_name: Name
+    family_name: Name
+    email: str = Field(max_length=320, description="Checked by the programme: a bad one is a rejection")
+    phone: Annotated[str, StringConstraints(max_length=40, pattern=LINE)] | None = None
     needs: Needs | None = None
 
 
 class Fca(WireModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
+    email: str = Field(max_length=320)
+
+
+class Guardian(WireModel):
+    """The child's Cafcass Guardian (Rule 16.4 cases), told of a CPPP outcome."""
+
+    name: Name
     email: str = Field(max_length=320)
 
 
 class Cppp(WireModel):
-    proceedings: str = Field(description="rule_16_4 | section_7")
+    proceedings: Annotated[str, StringConstraints(max_length=50, pattern=LINE)] = Field(
+        description="rule_16_4 | section_7")
     consent: bool
+    guardian: Guardian | None = Field(default=None, description="v1.1; required for rule_16_4")
 
 
 class ReferralRequested(WireModel):
-    referral_id: str = Field(min_length=1, max_length=100)
-    case_number: str = Field(min_length=1, max_length=100)
-    route: str = Field(description="court_order | fca_recommendation (parents cannot refer themselves)")
+    referral_id: Id
+    case_number: Id
+    route: Annotated[str, StringConstraints(max_length=50, pattern=LINE)] = Field(
+        description="court_order | fca_recommendation (parents cannot refer themselves)")
     programme: Literal["ptfc", "cppp"] = "ptfc"
-    cafcass_area: str = Field(min_length=1, max_length=20)
-    court: str = Field(min_length=1, max_length=200)
-    ordered_on: date = Field(description="Day 0 of every programme clock.")
+    cafcass_area: Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=LINE)]
+    court: Name
+    ordered_on: Day = Field(description="The date of the court order or the FCA's recommendation. "
+                                         "Not day 0 (v1.1): day 0 is the UK date of the event's `time`.")
     parent: Parent
-    co_parent_person_ids: list[str] = Field(default_factory=list)
+    co_parent_person_ids: list[Id] = Field(max_length=10, description="May be empty, never absent")
     fca: Fca
     court_email: str | None = Field(default=None, max_length=320)
     plan_suitable: bool
@@ -63,8 +79,8 @@ class ReferralRequested(WireModel):
 
 
 class ReferralWithdrawn(WireModel):
-    referral_id: str = Field(min_length=1, max_length=100)
-    reason: str = Field(max_length=500)
+    referral_id: Id
+    reason: Text500
 
 
 class ReferralAccepted(WireModel):
@@ -76,7 +92,9 @@ class ReferralAccepted(WireModel):
     programme: Literal["ptfc", "cppp"]
     route: str
     lot: str
-    ordered_on: date
+    cafcass_area: str = Field(description="v1.1: for the report's per-area lines")
+    ordered_on: date = Field(description="The order's or recommendation's date (not day 0)")
+    referred_on: date = Field(description="v1.1: day 0, the UK date the referral was made")
     elearning_due_on: date
     workshop_due_on: date
     completion_due_on: date
@@ -84,6 +102,7 @@ class ReferralAccepted(WireModel):
     plan_suitable: bool
     in_person: bool = False
     re_referral: bool = False
+    trial: bool = Field(default=False, description="v1.1: a CPPP Section 7 referral (the trial)")
 
 
 class Reason(WireModel):
@@ -120,3 +139,30 @@ class NonCompletionReported(WireModel):
     elearning_completed: bool
     workshop_attended: bool
     reported_on: date
+
+
+class ParentReferred(WireModel):
+    """The hand-off to the lot's delivery partner: who to welcome and by when (contact details)."""
+
+    referral_id: str
+    case_number: str
+    person_id: str
+    given_name: str
+    family_name: str
+    email: str
+    phone: str | None = None
+    needs: Needs
+    programme: Literal["ptfc", "cppp"]
+    route: str
+    referred_on: date
+    elearning_due_on: date
+    workshop_due_on: date
+    completion_due_on: date
+
+
+class ParentClosed(WireModel):
+    """The partner's cue to stop contacting a parent: the referral ended."""
+
+    referral_id: str
+    person_id: str
+    status: Literal["withdrawn", "completed", "not_completed"]

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from contracts import learning, notification, plan, referral, workshop
+from contracts import cppp, learning, notification, plan, referral, workshop
 
 DATA_MODELS: dict[str, type[BaseModel]] = {
     # partner input
     referral.REQUESTED: referral.ReferralRequested,
     referral.WITHDRAWN: referral.ReferralWithdrawn,
+    cppp.SESSION_RECORDED: cppp.CpppSessionRecorded,
     learning.ACCOUNT_ACTIVATED: learning.AccountActivated,
     learning.MODULE_COMPLETED: learning.ModuleCompleted,
     learning.SURVEY_SUBMITTED: learning.SurveySubmitted,
@@ -24,12 +25,15 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     plan.PROPOSAL_SUBMITTED: plan.ProposalSubmitted,
     plan.RESPONSE_SUBMITTED: plan.ResponseSubmitted,
     plan.SHARED: plan.PlanShared,
+    plan.VIEWED: plan.PlanViewed,
     # outbound facts
     referral.ACCEPTED: referral.ReferralAccepted,
     referral.REJECTED: referral.ReferralRejected,
     referral.WITHDRAWAL_ACCEPTED: referral.WithdrawalAccepted,
     referral.COMPLETED: referral.ReferralCompleted,
     referral.NON_COMPLETION_REPORTED: referral.NonCompletionReported,
+    referral.PARENT_REFERRED: referral.ParentReferred,
+    referral.PARENT_CLOSED: referral.ParentClosed,
     learning.INVITATION_SENT: learning.InvitationSent,
     learning.ELEARNING_COMPLETED: learning.ElearningCompleted,
     learning.CERTIFICATE_ISSUED: learning.CertificateIssued,
@@ -50,6 +54,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     plan.PLAN_COMPLETED: plan.PlanCompleted,
     plan.PLAN_SHARED: plan.PlanSharedFact,
     plan.PLAN_CLOSED: plan.PlanClosed,
+    plan.PLAN_VIEWED: plan.PlanViewedFact,
     notification.CONTACT_RECORDED: notification.ContactRecorded,
     notification.REQUESTED: notification.NotificationRequested,
     notification.SENT: notification.NotificationSent,
@@ -57,14 +62,15 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
 }
 
 PARTNER_TYPES: dict[str, frozenset[str]] = {
-    "referrals": frozenset({referral.REQUESTED, referral.WITHDRAWN}),
+    "referrals": frozenset({referral.REQUESTED, referral.WITHDRAWN, cppp.SESSION_RECORDED}),
     "learning": frozenset({learning.ACCOUNT_ACTIVATED, learning.MODULE_COMPLETED,
                            learning.SURVEY_SUBMITTED, learning.INVITATION_REISSUE_REQUESTED}),
     "workshops": frozenset({workshop.SESSION_SCHEDULED, workshop.SESSION_CANCELLED,
                             workshop.BOOKING_REQUESTED, workshop.BOOKING_CANCELLED,
                             workshop.ATTENDANCE_RECORDED, workshop.FOLLOW_UP_RECORDED,
                             workshop.SAFEGUARDING_CONCERN_RAISED}),
-    "plans": frozenset({plan.OPENED, plan.PROPOSAL_SUBMITTED, plan.RESPONSE_SUBMITTED, plan.SHARED}),
+    "plans": frozenset({plan.OPENED, plan.PROPOSAL_SUBMITTED, plan.RESPONSE_SUBMITTED, plan.SHARED,
+                        plan.VIEWED}),
 }
 
 

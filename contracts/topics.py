@@ -23,13 +23,18 @@ def partner_workshops(lot: str) -> str:
     return f"ptfc.partner.workshops.{lot}"
 
 
+def partner_handoff(lot: str) -> str:
+    """v1.1: parents referred to a lot, with contact details, for that lot's partner alone."""
+    return f"ptfc.partner.handoff.{lot}"
+
+
 def all_topics(lots: list[str]) -> list[str]:
     fixed = [
         PARTNER_REFERRALS, PARTNER_LEARNING, PARTNER_PLANS, DEADLETTER, REFERRAL_EVENTS,
         LEARNING_EVENTS, WORKSHOPS_EVENTS, PLANS_EVENTS, NOTIFICATIONS_EVENTS, NOTIFICATIONS_REQUESTS,
         LEARNING_NAMES,
     ]
-    return fixed + [partner_workshops(lot) for lot in lots]
+    return fixed + [partner_workshops(lot) for lot in lots] + [partner_handoff(lot) for lot in lots]
 
 
 def namespaced(namespace: str, topic: str) -> str:

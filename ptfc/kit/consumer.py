@@ -10,6 +10,9 @@ Commit policy (decided here, not left to faststream's ack policies):
   batched handler gets a list of one), so one bad message costs only itself;
 - infrastructure failures (database or broker down) retry the whole batch with capped backoff
   for as long as they last: nothing is lost, nothing is dead-lettered for it, no hot loop;
+- anything else is the batch's own fault and never retried forever: the careful pass stores each
+  message's inbox row in its own savepoint too (a value the database refuses is dead-lettered),
+  and if even that fails, every message gets a transaction of its own;
 - a message whose handler keeps failing is retried `max_attempts` times, then dead-lettered, and
   the rest of the batch goes on; undecodable / invalid / unknown messages are dead-lettered at once.
 """
@@ -49,10 +52,18 @@ class Consumer:
                     try:
                         async with conn.transaction():
                             await self._apply(conn, batch, careful=False)
-                    except _Retry:
-                        self.svc.metrics.inc("batch_replays_total")  # a handler raised: one at a time
-                        async with conn.transaction():
-                            await self._apply(conn, batch, careful=True)
+                    except TRANSIENT:
+                        raise
+                    except Exception:  # a handler raised, or the database refused a value: one at a time
+                        self.svc.metrics.inc("batch_replays_total")
+                        try:
+                            async with conn.transaction():
+                                await self._apply(conn, batch, careful=True)
+                        except TRANSIENT:
+                            raise
+                        except Exception as exc:  # not the infrastructure's: never retried forever
+                            log.error("consumer.isolating_batch", size=len(batch), error=type(exc).__name__)
+                            await self._isolated(conn, batch)
                 self.svc.health.consumer_ok = True
                 return
             except TRANSIENT as exc:
@@ -62,18 +73,21 @@ class Consumer:
                 await asyncio.sleep(backoff(attempt, self.settings.retry_base_seconds, self.settings.retry_max_seconds))
 
     async def _apply(self, conn: asyncpg.Connection, batch: list[Decoded], careful: bool) -> None:
+        if careful:
+            rows: list = []
+            for d in batch:
+                rows += await self._one(conn, d)
+            await outbox.write(conn, rows)
+            return
         events = [d for d in batch if d.event is not None]
         fresh = await self._inbox(conn, events)
-        rows: list = []
+        rows = []
         run: list[Decoded] = []  # consecutive fresh events for one batched handler (fast path)
         for d in batch:
             if d.reason is not None:
                 await self._dead(conn, d.record, d.reason)
             elif d.event is not None and (d.event.source, d.event.id) in fresh:
                 fresh.discard((d.event.source, d.event.id))  # a repeat inside the batch runs once
-                if careful:
-                    rows += await self._careful(conn, d)
-                    continue
                 if run and not (is_batched(d.handler) and d.handler is run[0].handler):
                     rows += await self._fast(conn, run)
                     run = []
@@ -81,6 +95,37 @@ class Consumer:
         if run:
             rows += await self._fast(conn, run)
         await outbox.write(conn, rows)
+
+    async def _one(self, conn: asyncpg.Connection, d: Decoded) -> list:
+        """One message carefully: its own inbox row in a savepoint (a value the database cannot
+        store costs only this message), then its handler in savepoints of its own."""
+        if d.reason is not None:
+            await self._dead(conn, d.record, d.reason)
+            return []
+        if d.event is None:
+            return []
+        try:
+            async with conn.transaction():
+                fresh = await self._inbox(conn, [d])
+        except TRANSIENT:
+            raise
+        except asyncpg.PostgresError as exc:
+            await self._dead(conn, d.record, f"could not be stored: {type(exc).__name__}")
+            return []
+        return await self._careful(conn, d) if fresh else []
+
+    async def _isolated(self, conn: asyncpg.Connection, batch: list[Decoded]) -> None:
+        """Last resort, each message in a transaction of its own: one that still fails is
+        dead-lettered on its own, so the partition always moves on."""
+        for d in batch:
+            try:
+                async with conn.transaction():
+                    await outbox.write(conn, await self._one(conn, d))
+            except TRANSIENT:
+                raise
+            except Exception as exc:
+                async with conn.transaction():
+                    await self._dead(conn, d.record, f"could not be applied: {type(exc).__name__}")
 
     async def _inbox(self, conn: asyncpg.Connection, events: list[Decoded]) -> set[tuple[str, str]]:
         """One statement for the whole batch; returns the (source, id) pairs not seen before."""

@@ -5,6 +5,7 @@ the bytes are withheld: kept in the service's own `dead_letters` table, and the 
 letter carries the reason and origin only, since partners read `ptfc.deadletter`."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import asyncpg
@@ -30,10 +31,27 @@ class NotYet(DeadLetter):
     comes within PARK_MAX_SECONDS, the event is dead-lettered with this reason."""
 
 
+PATTERN_MSG = "characters or a form not allowed here (see the field's pattern in the JSON Schema)"
+FIELD = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
+
+
+def _path(loc: tuple) -> str:
+    """A field path a reader can act on. A dict key is the sender's own text (a survey answer's
+    name, say), so anything that is not a plain field name or index is shown as `*`."""
+    parts = [str(p) if isinstance(p, int) or FIELD.match(str(p)) else "*" for p in loc]
+    return ".".join(parts) or "(root)"
+
+
 def describe_validation(exc: ValidationError) -> str:
-    """Field paths and messages only: the offending input values may be personal data."""
-    parts = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
-             for e in exc.errors(include_url=False, include_input=False, include_context=False)]
+    """Field paths and messages only: the offending input values may be personal data (pydantic's
+    messages name what was expected, never what was given)."""
+    parts, seen = [], set()
+    for e in exc.errors(include_url=False, include_input=False, include_context=False):
+        msg = PATTERN_MSG if e["type"] == "string_pattern_mismatch" else e["msg"][:160]
+        part = f"{_path(e['loc'])}: {msg}"
+        if part not in seen:
+            seen.add(part)
+            parts.append(part)
     return "; ".join(parts)[:MAX_REASON]
 
 
@@ -64,6 +82,7 @@ async def record(conn: asyncpg.Connection, *, record: Any, reason: str, service:
     ]
     if withhold:
         headers.append(("ptfc-withheld", f"personal data: kept in the {service} database, dead_letters id {inserted}"))
-    key = record.key.decode("utf-8", "replace") if record.key else None
+    # The key is the sender's bytes too: text for the outbox, never a NUL PostgreSQL refuses.
+    key = record.key.decode("utf-8", "replace").replace("\x00", "\ufffd") if record.key else None
     await insert_row(conn, deadletter_topic, key, b"" if withhold else (record.value or b""), headers)
     return True

@@ -36,8 +36,10 @@ def subscribe(router: KafkaRouter, svc: Any, routes: dict[str, Route], payload: 
         message: KafkaMessage = svc.broker.context.get_local("message")
         try:
             await consumer.handle_batch(message.raw_message)
-        except Exception as exc:  # kit bug: rewind so nothing is skipped, and slow down
+        except Exception as exc:  # kit bug: rewind so nothing is skipped, slow down, and say so
             log.error("consumer.batch_failed", error=type(exc).__name__)
+            svc.health.consumer_ok = False
+            svc.metrics.inc("consumer_stalls_total")
             await message.nack()
             await asyncio.sleep(1.0)
             return

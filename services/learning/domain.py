@@ -6,11 +6,11 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from contracts.learning import MODULES
+from ptfc.kit.calendar import UK, day_n, long_date, start_of, uk_date
 
 
 @dataclass(frozen=True)
@@ -44,18 +44,11 @@ def invitation_state(used_at: datetime | None, expires_at: datetime, now: dateti
 
 
 # --- The programme clock ------------------------------------------------------------------------
-# Day N counts from the court's `ordered_on`; dates that matter to a parent are dates in England.
-ENGLAND = ZoneInfo("Europe/London")
+# Day N counts from day 0, the day the referral was made (contract v1.1); dates that matter to a
+# parent are dates in England. The calendar itself lives once, in ptfc.kit.calendar.
+ENGLAND = UK
+local_date = uk_date
 REMINDER_HOUR = 9  # a reminder goes out at 09:00 on its programme day, not at midnight
-
-
-def local_date(at: datetime) -> date:
-    return at.astimezone(ENGLAND).date()
-
-
-def long_date(day: date) -> str:
-    """'2 November 2026', as letters and certificates write dates."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def expiry_text(at: datetime) -> str:
@@ -69,7 +62,7 @@ def reminder_days(setting: str) -> list[int]:
     return sorted({int(part) for part in setting.split(",") if part.strip()})
 
 
-def reminders_ahead(ordered_on: date, days: list[int], accepted_at: datetime) -> list[tuple[int, datetime]]:
+def reminders_ahead(day0: date, days: list[int], accepted_at: datetime) -> list[tuple[int, datetime]]:
     """(day, due_at) of the reminders still ahead when the referral is accepted.
 
     A referral accepted late (say on day 20) gets no burst of stale reminders on top of its
@@ -77,7 +70,7 @@ def reminders_ahead(ordered_on: date, days: list[int], accepted_at: datetime) ->
     """
     out = []
     for day in days:
-        due = datetime.combine(ordered_on + timedelta(days=day), time(REMINDER_HOUR), ENGLAND)
+        due = start_of(day_n(day0, day), REMINDER_HOUR)
         if due > accepted_at:
             out.append((day, due))
     return out
@@ -90,13 +83,13 @@ def elearning_complete(done: set[str]) -> bool:
     return set(MODULES) <= done
 
 
-def elearning_due_on(ordered_on: date, target_days: int) -> date:
-    """The e-learning target: `target_days` after the order (day 0 is `ordered_on`)."""
-    return ordered_on + timedelta(days=target_days)
+def elearning_due_on(day0: date, target_days: int) -> date:
+    """The e-learning target: `target_days` after day 0 (the day the referral was made)."""
+    return day_n(day0, target_days)
 
 
-def within_target(ordered_on: date, completed_at: datetime, target_days: int) -> bool:
-    return local_date(completed_at) <= ordered_on + timedelta(days=target_days)
+def within_target(day0: date, completed_at: datetime, target_days: int) -> bool:
+    return uk_date(completed_at) <= day_n(day0, target_days)
 
 
 # --- Certificates ---------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ async def schedule_reminders(conn, accepted: list, settings) -> None:
     await timers.schedule_many(conn, [
         (REMINDER, reminder_key(a.referral_id, day), a.case_number, due,
          {"person_id": a.person_id, "referral_id": a.referral_id, "day": day})
-        for a, at in accepted for day, due in domain.reminders_ahead(a.ordered_on, days, at)])
+        for a, at in accepted for day, due in domain.reminders_ahead(a.referred_on, days, at)])
 
 
 async def cancel_reminders(conn, referral_id: str, settings) -> None:
@@ -43,7 +43,7 @@ async def module_completed(ctx, parent, module: str, at: datetime) -> None:
     s = ctx.service.settings
     await ctx.emit(T.LEARNING_EVENTS, L.ELEARNING_COMPLETED, L.ElearningCompleted(
         person_id=parent["person_id"], completed_at=at,
-        within_target=domain.within_target(parent["ordered_on"], at, s.elearning_target_days)))
+        within_target=domain.within_target(parent["referred_on"], at, s.elearning_target_days)))
     await cancel_reminders(ctx.conn, referral_id, s)
     await certificates.schedule_if_due(ctx.conn, parent, await store.progress(ctx.conn, referral_id), s)
 
@@ -68,7 +68,7 @@ async def on_reminder_due(tctx) -> None:
         return
     s = tctx.service.settings
     done = await store.modules_done(conn, p["referral_id"])
-    due_on = domain.elearning_due_on(parent["ordered_on"], s.elearning_target_days)
+    due_on = domain.elearning_due_on(parent["referred_on"], s.elearning_target_days)
     extra = {"day": p["day"], "elearning_due_on": domain.long_date(due_on),
              "modules_done": done, "modules_left": len(L.MODULES) - done}
     if action == "with_link":

@@ -16,15 +16,15 @@ async def start(conn: asyncpg.Connection, accepted: list[tuple[ReferralAccepted,
     run one event at a time."""
     if not accepted:
         return
-    cols = list(zip(*[(a.person_id, a.referral_id, a.case_number, a.lot, a.programme, a.ordered_on, at)
+    cols = list(zip(*[(a.person_id, a.referral_id, a.case_number, a.lot, a.programme, a.referred_on, at)
                       for a, at in accepted]))
     await conn.execute(
-        "INSERT INTO parents(person_id, referral_id, case_number, lot, programme, ordered_on, status, accepted_at) "
+        "INSERT INTO parents(person_id, referral_id, case_number, lot, programme, referred_on, status, accepted_at) "
         "SELECT p, r, c, l, g, o, 'active', t FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
         "$5::text[], $6::date[], $7::timestamptz[]) AS u(p, r, c, l, g, o, t) "
         "ON CONFLICT (person_id) DO UPDATE SET "
         "referral_id = EXCLUDED.referral_id, case_number = EXCLUDED.case_number, lot = EXCLUDED.lot, "
-        "programme = EXCLUDED.programme, ordered_on = EXCLUDED.ordered_on, status = 'active', "
+        "programme = EXCLUDED.programme, referred_on = EXCLUDED.referred_on, status = 'active', "
         "accepted_at = EXCLUDED.accepted_at", *cols)
     await conn.execute("INSERT INTO progress(referral_id, person_id) SELECT * FROM unnest($1::text[], $2::text[]) "
                        "ON CONFLICT DO NOTHING", cols[1], cols[0])

@@ -44,12 +44,14 @@ async def on_concern_recorded(ctx: Context, event: CloudEvent[W.SafeguardingConc
 
 
 PARTNER_ROUTES = {P.OPENED: negotiation.on_opened, P.PROPOSAL_SUBMITTED: negotiation.on_proposal_submitted,
-                  P.RESPONSE_SUBMITTED: negotiation.on_response_submitted, P.SHARED: negotiation.on_shared}
+                  P.RESPONSE_SUBMITTED: negotiation.on_response_submitted, P.SHARED: negotiation.on_shared,
+                  P.VIEWED: negotiation.on_viewed}
 Inbound = Union[CloudEvent[P.PlanOpened], CloudEvent[P.ProposalSubmitted], CloudEvent[P.ResponseSubmitted],
-                CloudEvent[P.PlanShared], CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted],
+                CloudEvent[P.PlanShared], CloudEvent[P.PlanViewed], CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted],
                 CloudEvent[W.SafeguardingConcernRecorded]]
 Outbound = Union[CloudEvent[P.PlanOpenedFact], CloudEvent[P.PlanOpeningRefused], CloudEvent[P.PlanAreaUpdated],
-                 CloudEvent[P.PlanCompleted], CloudEvent[P.PlanSharedFact], CloudEvent[P.PlanClosed]]
+                 CloudEvent[P.PlanCompleted], CloudEvent[P.PlanSharedFact], CloudEvent[P.PlanClosed],
+                 CloudEvent[P.PlanViewedFact]]
 
 
 def build_router(svc) -> KafkaRouter:
@@ -61,7 +63,8 @@ def build_router(svc) -> KafkaRouter:
     }, list[Inbound], "The Parent Hub's parenting-plan tool, accepted and withdrawn referrals, and "
                       "safeguarding concerns (which close the case's plan).")
     publishes(router, svc, T.PLANS_EVENTS, Outbound,
-              "Plan facts: opened, refused, areas and decisions (never terms), completed, shared, closed.")
+              "Plan facts: viewed, opened, refused, areas and decisions (never terms), completed, shared, "
+              "closed.")
     publishes(router, svc, T.NOTIFICATIONS_REQUESTS, Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]],
               "A shared plan announced to the FCA or court (sensitive; read only by notifications).")
     publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")

@@ -34,6 +34,14 @@ async def _open_plan(ctx: Context, case_number: str, action: str):
     return plan
 
 
+async def on_viewed(ctx: Context, event: CloudEvent[P.PlanViewed]) -> None:
+    """Counted once per parent: the report asks who viewed or started a plan, not how often."""
+    row = await _parent(ctx, event.data.person_id)
+    if await store.add_view(ctx.conn, row["person_id"], event.time):
+        await ctx.emit(T.PLANS_EVENTS, P.PLAN_VIEWED, P.PlanViewedFact(
+            case_number=row["case_number"], person_id=row["person_id"]), subject=row["case_number"])
+
+
 async def on_opened(ctx: Context, event: CloudEvent[P.PlanOpened]) -> None:
     row = await _parent(ctx, event.data.person_id)
     case = row["case_number"]

@@ -34,6 +34,12 @@ async def case_parents(conn: asyncpg.Connection, case_number: str) -> list[Paren
     return [Parent(r["person_id"], r["plan_suitable"], r["active"]) for r in rows]
 
 
+async def add_view(conn: asyncpg.Connection, person_id: str, at: datetime) -> bool:
+    """True the first time this parent viewed the plan tool."""
+    return await conn.fetchval("INSERT INTO plan_views(person_id, first_viewed_at) VALUES ($1, $2) "
+                               "ON CONFLICT DO NOTHING RETURNING true", person_id, at) is not None
+
+
 async def add_concern(conn: asyncpg.Connection, person_id: str, at: datetime) -> None:
     await conn.execute("INSERT INTO concerns(person_id, raised_at) VALUES ($1, $2)", person_id, at)
 

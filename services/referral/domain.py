@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import datetime
 
-from contracts.referral import Reason, ReferralAccepted, ReferralRejected, ReferralRequested
+from contracts.referral import Needs, ParentReferred, Reason, ReferralAccepted, ReferralRejected, ReferralRequested
 from ptfc.kit.addresses import email_ok
+from ptfc.kit.calendar import day_n, uk_date
 
 ROUTES = {"court_order", "fca_recommendation"}
 CPPP_PROCEEDINGS = {"rule_16_4", "section_7"}
@@ -65,22 +66,50 @@ def reasons_to_reject(req: ReferralRequested, areas: dict[str, str], history: Hi
     return reasons
 
 
-def decide(req: ReferralRequested, areas: dict[str, str], history: History,
+def decide(req: ReferralRequested, made_at: datetime, areas: dict[str, str], history: History,
            targets: Targets) -> ReferralAccepted | ReferralRejected:
+    """`made_at` is the referral event's own `time`: its UK date is day 0 of every clock (v1.1),
+    not `ordered_on` (the order can be days older than the referral Cafcass makes from it)."""
     reasons = reasons_to_reject(req, areas, history)
     if reasons:
         return ReferralRejected(referral_id=req.referral_id, case_number=req.case_number, reasons=reasons)
-    day0: date = req.ordered_on
+    day0 = uk_date(made_at)
     return ReferralAccepted(
         referral_id=req.referral_id, case_number=req.case_number, person_id=req.parent.person_id,
-        programme=req.programme, route=req.route, lot=areas[req.cafcass_area], ordered_on=day0,
-        elearning_due_on=day0 + timedelta(days=targets.elearning_days),
-        workshop_due_on=day0 + timedelta(days=targets.workshop_days),
-        completion_due_on=day0 + timedelta(days=targets.completion_days),
+        programme=req.programme, route=req.route, lot=areas[req.cafcass_area],
+        cafcass_area=req.cafcass_area, ordered_on=req.ordered_on, referred_on=day0,
+        elearning_due_on=day_n(day0, targets.elearning_days),
+        workshop_due_on=day_n(day0, targets.workshop_days),
+        completion_due_on=day_n(day0, targets.completion_days),
         co_parent_person_ids=list(req.co_parent_person_ids), plan_suitable=req.plan_suitable,
         in_person=bool(req.parent.needs and req.parent.needs.in_person), re_referral=history.earlier,
+        trial=req.programme == "cppp" and req.cppp is not None and req.cppp.proceedings == "section_7",
     )
 
 
 def contact_name(req: ReferralRequested) -> str:
     return f"{req.parent.given_name} {req.parent.family_name}"
+
+
+def hand_off(req: ReferralRequested, accepted: ReferralAccepted) -> ParentReferred:
+    """What the lot's delivery partner needs to welcome the parent and offer a workshop."""
+    p = req.parent
+    return ParentReferred(
+        referral_id=accepted.referral_id, case_number=accepted.case_number, person_id=p.person_id,
+        given_name=p.given_name, family_name=p.family_name, email=p.email, phone=p.phone,
+        needs=p.needs or Needs(in_person=False), programme=accepted.programme, route=accepted.route,
+        referred_on=accepted.referred_on, elearning_due_on=accepted.elearning_due_on,
+        workshop_due_on=accepted.workshop_due_on, completion_due_on=accepted.completion_due_on)
+
+
+def cppp_session_refusal(session_case: str, subject: str, attended: list[str], parents: set[str]) -> str | None:
+    """Why a recorded CPPP session cannot be kept, or None. Reasons name fields, never values."""
+    if session_case != subject:
+        return "case_number is not the event's subject"
+    if not parents:
+        return "no active CPPP referral for this case_number"
+    if not attended:
+        return "attended_person_ids is empty"
+    if not set(attended) <= parents:
+        return "attended_person_ids names a person with no active CPPP referral in this case"
+    return None

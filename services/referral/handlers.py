@@ -6,7 +6,9 @@ from typing import Annotated, Union
 from faststream.kafka import KafkaRouter
 from pydantic import Field
 
+from contracts import cppp as C
 from contracts import learning as L
+from contracts.lots import LOTS
 from contracts import notification as N
 from contracts import referral as R
 from contracts import topics as T
@@ -35,7 +37,7 @@ async def on_referral_requested(ctxs: list[Context]) -> None:
         seen.add(req.referral_id)
         key = (req.parent.person_id, req.programme)
         before = history.get(key, domain.History())
-        decision = domain.decide(req, svc.state["areas"], before, svc.state["targets"])
+        decision = domain.decide(req, ctx.event.time, svc.state["areas"], before, svc.state["targets"])
         history[key] = before.after(decision)
         if isinstance(decision, R.ReferralRejected):
             decided.append((req, None, ctx.event.time))
@@ -61,6 +63,8 @@ async def announce(ctx: Context, req: R.ReferralRequested, decision: R.ReferralA
     await ctx.emit(T.LEARNING_NAMES, L.CERTIFICATE_NAME_RECORDED, L.CertificateNameRecorded(
         person_id=req.parent.person_id, display_name=domain.contact_name(req)))
     await ctx.emit(T.REFERRAL_EVENTS, R.ACCEPTED, decision)
+    # Last, so the ids of the events above stay what they were before the hand-off existed.
+    await ctx.emit(T.partner_handoff(decision.lot), R.PARENT_REFERRED, domain.hand_off(req, decision))
 
 
 async def on_referral_withdrawn(ctx: Context, event: CloudEvent[R.ReferralWithdrawn]) -> None:
@@ -74,10 +78,23 @@ async def on_referral_withdrawn(ctx: Context, event: CloudEvent[R.ReferralWithdr
     await ctx.emit(T.REFERRAL_EVENTS, R.WITHDRAWAL_ACCEPTED, R.WithdrawalAccepted(
         referral_id=row["referral_id"], case_number=row["case_number"], person_id=row["person_id"],
         lot=row["lot"]))
+    await outcomes.close_hand_off(ctx, row, "withdrawn")
 
 
-PartnerReferral = Annotated[Union[CloudEvent[R.ReferralRequested], CloudEvent[R.ReferralWithdrawn]],
-                            Field(description="ptfc.referral.requested.v1 | ptfc.referral.withdrawn.v1")]
+async def on_cppp_session_recorded(ctx: Context, event: CloudEvent[C.CpppSessionRecorded]) -> None:
+    """Kept per attending parent, so what was done can be reported to the court and Guardian."""
+    d = event.data
+    parents = await store.active_cppp_parents(ctx.conn, d.case_number)
+    refusal = domain.cppp_session_refusal(d.case_number, event.subject, d.attended_person_ids, parents)
+    if refusal:
+        raise DeadLetter(refusal)
+    await store.add_cppp_session(ctx.conn, d, event.time)
+
+
+PartnerReferral = Annotated[Union[CloudEvent[R.ReferralRequested], CloudEvent[R.ReferralWithdrawn],
+                                  CloudEvent[C.CpppSessionRecorded]],
+                            Field(description="ptfc.referral.requested.v1 | ptfc.referral.withdrawn.v1 | "
+                                              "ptfc.cppp.session-recorded.v1")]
 Facts = Union[CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued], CloudEvent[W.ParentAttended],
               CloudEvent[W.SafeguardingConcernRecorded]]
 Outbound = Union[CloudEvent[R.ReferralAccepted], CloudEvent[R.ReferralRejected],
@@ -89,7 +106,8 @@ def build_router(svc) -> KafkaRouter:
     router = KafkaRouter()
     subscribe(router, svc, {
         T.PARTNER_REFERRALS: Route({R.REQUESTED: on_referral_requested,
-                                    R.WITHDRAWN: on_referral_withdrawn}, strict=True),
+                                    R.WITHDRAWN: on_referral_withdrawn,
+                                    C.SESSION_RECORDED: on_cppp_session_recorded}, strict=True),
         T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: outcomes.on_elearning_completed,
                                   L.CERTIFICATE_ISSUED: outcomes.on_certificate_issued}),
         T.WORKSHOPS_EVENTS: Route({W.PARENT_ATTENDED: outcomes.on_parent_attended,
@@ -101,5 +119,8 @@ def build_router(svc) -> KafkaRouter:
               "Contacts and emails to the FCA and court (sensitive; read only by notifications).")
     publishes(router, svc, T.LEARNING_NAMES, CloudEvent[L.CertificateNameRecorded],
               "Names printed on certificates (sensitive; read only by learning).")
+    for lot in LOTS:  # the documented lots; an operator's own table may name others
+        publishes(router, svc, T.partner_handoff(lot), Union[CloudEvent[R.ParentReferred], CloudEvent[R.ParentClosed]],
+                  f"Parents referred to {lot}, with contact details, for that lot's delivery partner alone.")
     publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
     return router

@@ -8,6 +8,7 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
+from ptfc.kit.calendar import long_date, uk_date
 from ptfc.kit.handling import Context
 from ptfc.kit.timers import TimerContext
 from services.referral import progress, store
@@ -24,9 +25,15 @@ async def tell_fca_and_court(ctx, row, template: str, context: dict, court_too: 
             subject=row["case_number"])
 
 
+async def close_hand_off(ctx, row, status: str) -> None:
+    """The lot's partner stops contacting a parent whose referral ended."""
+    await ctx.emit(T.partner_handoff(row["lot"]), R.PARENT_CLOSED, R.ParentClosed(
+        referral_id=row["referral_id"], person_id=row["person_id"], status=status), subject=row["case_number"])
+
+
 async def schedule_non_completion(conn, accepted: list[R.ReferralAccepted], deadline_days: int) -> None:
     await timers.schedule_many(conn, [(NON_COMPLETION, a.referral_id, a.case_number,
-                                       progress.non_completion_due(a.ordered_on, deadline_days), None)
+                                       progress.non_completion_due(a.referred_on, deadline_days), None)
                                       for a in accepted])
 
 
@@ -34,7 +41,7 @@ async def on_elearning_completed(ctx: Context, event: CloudEvent[L.ElearningComp
     row = await store.active_for(ctx.conn, event.data.person_id)
     if row is not None:
         await store.set_stage(ctx.conn, row["referral_id"], "elearning_completed_on",
-                              progress.uk_date(event.data.completed_at))
+                              uk_date(event.data.completed_at))
 
 
 async def on_parent_attended(ctx: Context, event: CloudEvent[W.ParentAttended]) -> None:
@@ -57,9 +64,10 @@ async def on_certificate_issued(ctx: Context, event: CloudEvent[L.CertificateIss
         elearning_completed_on=d.elearning_completed_on, workshop_attended_on=d.workshop_attended_on,
         certificate_number=d.certificate_number), subject=row["case_number"])
     await tell_fca_and_court(ctx, row, "referral_completed", {
-        "elearning_completed_on": d.elearning_completed_on.strftime("%d %B %Y"),
-        "workshop_attended_on": d.workshop_attended_on.strftime("%d %B %Y"),
+        "elearning_completed_on": long_date(d.elearning_completed_on),
+        "workshop_attended_on": long_date(d.workshop_attended_on),
         "certificate_number": d.certificate_number})
+    await close_hand_off(ctx, row, "completed")
 
 
 async def on_safeguarding_concern_recorded(ctx: Context, event: CloudEvent[W.SafeguardingConcernRecorded]) -> None:
@@ -82,7 +90,8 @@ async def on_non_completion_due(ctx: TimerContext) -> None:
         referral_id=row["referral_id"], case_number=row["case_number"], person_id=row["person_id"],
         elearning_completed=stages.elearning_completed_on is not None,
         workshop_attended=stages.workshop_attended_on is not None,
-        reported_on=progress.uk_date(ctx.timer.due_at)))
+        reported_on=uk_date(ctx.timer.due_at)))
     await tell_fca_and_court(ctx, row, "referral_non_completion", {
         "elearning_completed": stages.elearning_completed_on is not None,
         "workshop_attended": stages.workshop_attended_on is not None})
+    await close_hand_off(ctx, row, "not_completed")

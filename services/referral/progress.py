@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-UK = ZoneInfo("Europe/London")
+from ptfc.kit.calendar import day_n, start_of
 
 
-def non_completion_due(ordered_on: date, deadline_days: int) -> datetime:
+def non_completion_due(day0: date, deadline_days: int) -> datetime:
     """Day `deadline_days` counts in full: the check runs at the first moment of the next UK day."""
-    return datetime.combine(ordered_on + timedelta(days=deadline_days + 1), time(0, 0), UK)
+    return start_of(day_n(day0, deadline_days + 1))
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,3 @@ def report_non_completion(status: str, stages: Stages) -> bool:
 def recipients(referral_id: str, has_court_email: bool) -> list[str]:
     """Who is told of an outcome: the FCA always, the court where its address was given."""
     return [f"fca:{referral_id}"] + ([f"court:{referral_id}"] if has_court_email else [])
-
-
-def uk_date(at: datetime) -> date:
-    return at.astimezone(UK).date()

@@ -20,7 +20,8 @@ HUB = "/partners/parent-hub/plans"
 
 def accepted(case: str, person: str, co: list[str], suitable: bool = True) -> dict:
     return {"referral_id": uid("R"), "case_number": case, "person_id": person, "programme": "ptfc",
-            "route": "court_order", "lot": "lot-north", "ordered_on": "2026-11-02",
+            "route": "court_order", "lot": "lot-north", "cafcass_area": "A1",
+            "ordered_on": "2026-11-02", "referred_on": "2026-11-02",
             "elearning_due_on": "2026-11-16", "workshop_due_on": "2026-12-07",
             "completion_due_on": "2026-12-14", "co_parent_person_ids": co, "plan_suitable": suitable}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, timezone
 
 import pytest
 
@@ -15,16 +16,20 @@ from tests.support.services import running
 
 
 async def test_accepts_a_valid_referral_without_contact_details(settings, producer):
-    req = referral()
+    req = referral(ordered_on="2026-10-28")  # referred five days after the order
     async with running(SPEC, settings) as svc:
         out = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.REFERRAL_EVENTS)).start()
         contacts = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.NOTIFICATIONS_REQUESTS)).start()
         await publish(producer, svc.topic(T.PARTNER_REFERRALS),
-                      envelope(R.REQUESTED, req, subject=req["case_number"]), req["case_number"])
+                      envelope(R.REQUESTED, req, subject=req["case_number"], time=datetime(2026, 11, 2, 10, 15, tzinfo=timezone.utc)),
+                      req["case_number"])
         events = await out.wait_for(lambda es: [e for e in es if e["type"] == R.ACCEPTED], what="accepted")
         accepted = events[0]
         assert accepted["subject"] == req["case_number"]
         assert accepted["data"]["lot"] == "lot-north"
+        # v1.1: day 0 is the day the referral was made (its `time`), not the order's date.
+        assert (accepted["data"]["ordered_on"], accepted["data"]["referred_on"]) == ("2026-10-28", "2026-11-02")
+        assert accepted["data"]["cafcass_area"] == "A1"
         assert accepted["data"]["elearning_due_on"] == "2026-11-16"
         assert accepted["data"]["completion_due_on"] == "2026-12-14"
         raw = json.dumps(accepted)

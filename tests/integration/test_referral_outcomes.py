@@ -66,14 +66,15 @@ async def test_completion_non_completion_and_concern_reach_the_fca_and_court(set
         assert "Robin Late" in concern[0].as_string()
         assert not mail(smtp_sink, done["parent"]["email"], "safeguarding")
 
-        clock.set(datetime(2026, 12, 14, 23, 59, tzinfo=timezone.utc))  # the last minute of day 42
+        # Day 0 is 3 November, the day the referral was made (v1.1), not the order's 2 November.
+        clock.set(datetime(2026, 12, 15, 23, 59, tzinfo=timezone.utc))  # the last minute of day 42
         assert await TimerLoop(ref, REFERRAL.timers).fire_due() == 0
-        clock.set(datetime(2026, 12, 15, 0, 0, 1, tzinfo=timezone.utc))
+        clock.set(datetime(2026, 12, 16, 0, 0, 1, tzinfo=timezone.utc))
         reported = (await out.wait_for(lambda es: [e for e in es if e["type"] == R.NON_COMPLETION_REPORTED],
                                        timeout=20))
         assert len(reported) == 1 and reported[0]["data"]["person_id"] == p_late
         assert (reported[0]["data"]["elearning_completed"], reported[0]["data"]["workshop_attended"]) == (True, False)
-        assert reported[0]["data"]["reported_on"] == "2026-12-15" and reported[0]["time"].startswith("2026-12-15T00:00")
+        assert reported[0]["data"]["reported_on"] == "2026-12-16" and reported[0]["time"].startswith("2026-12-16T00:00")
         [email] = await eventually(lambda: mail(smtp_sink, "fca-two@cafcass.example", "not completed"), what="report")
         assert "not attended" in email.get_body(("plain",)).get_content()
         # The court hears of the non-completion (so it is a working recipient), never of the concern.

@@ -44,7 +44,8 @@ class Partner:
                        lot: str | None = None) -> None:
         data = R.ReferralAccepted(
             referral_id=f"R-{person}", case_number=case, person_id=person, programme="ptfc",
-            route="court_order", lot=lot or self.lot, ordered_on=T0.date(), elearning_due_on=T0.date(),
+            route="court_order", lot=lot or self.lot, cafcass_area="A1", ordered_on=T0.date(), referred_on=T0.date(),
+            elearning_due_on=T0.date(),
             workshop_due_on=T0.date(), completion_due_on=T0.date(), co_parent_person_ids=list(co),
             plan_suitable=True, in_person=in_person).model_dump(mode="json")
         await self.send(T.REFERRAL_EVENTS, R.ACCEPTED, data, case, T0 - timedelta(days=7), "/ptfc/referral")

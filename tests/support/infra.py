@@ -1,7 +1,9 @@
 """The real broker and database for a test session.
 
-Order of choice: servers named by KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL; else testcontainers when
-a Docker engine answers; else the embedded stack (Tansu + embedded Postgres), as on this machine.
+Chosen explicitly, never by probing: servers named by KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL are used
+as they are; otherwise PTFC_TEST_SERVERS picks `embedded` (the default: Tansu + embedded PostgreSQL,
+nothing to pull) or `testcontainers` (needs a Docker engine that can pull the broker and database
+images). A Docker engine on the machine does not change the choice: it often cannot pull images.
 """
 from __future__ import annotations
 
@@ -38,7 +40,12 @@ def start(stack: ExitStack) -> Infra:
     dburl = os.environ.get("DATABASE_URL")
     if kafka and dburl:
         return Infra(kafka, dburl, "external")
-    if _docker_available():
+    choice = os.environ.get("PTFC_TEST_SERVERS", "embedded")
+    if choice not in ("embedded", "testcontainers"):
+        raise RuntimeError(f"PTFC_TEST_SERVERS must be 'embedded' or 'testcontainers', not {choice!r}")
+    if choice == "testcontainers":
+        if not _docker_available():
+            raise RuntimeError("PTFC_TEST_SERVERS=testcontainers, but no Docker engine answers `docker info`")
         from testcontainers.kafka import KafkaContainer
         from testcontainers.postgres import PostgresContainer
         if not kafka:

@@ -58,7 +58,23 @@ SAMPLES: dict[str, list[dict]] = {
             "co_parent_person_ids": [],
             "fca": {"name": "Fay Adviser", "email": "fay.adviser@cafcass.example"},
             "plan_suitable": False,
-            "cppp": {"proceedings": "rule_16_4", "consent": True}}),
+            "cppp": {"proceedings": "rule_16_4", "consent": True,
+                     "guardian": {"name": "Gail Guardian", "email": "gail.guardian@cafcass.example"}}}),
+        # v1 (before guardian existed) still works: the additive field is optional.
+        envelope(7, CAFCASS, "ptfc.referral.requested.v1", {
+            "referral_id": "REF-2026-000419", "case_number": CASE, "route": "court_order",
+            "programme": "cppp", "cafcass_area": "A3", "court": "Bradford Family Court",
+            "ordered_on": "2026-11-03",
+            "parent": {"person_id": "P-9e1d", "given_name": "Sam", "family_name": "Morgan",
+                       "email": "sam.morgan@parents.example"},
+            "co_parent_person_ids": [CO_PARENT],
+            "fca": {"name": "Fay Adviser", "email": "fay.adviser@cafcass.example"},
+            "plan_suitable": True, "cppp": {"proceedings": "section_7", "consent": True}}),
+    ],
+    "ptfc.cppp.session-recorded.v1": [
+        envelope(8, CAFCASS, "ptfc.cppp.session-recorded.v1", {
+            "case_number": CASE, "session_id": "CPPP-LS-0003", "held_on": "2026-11-20",
+            "attended_person_ids": [PERSON, CO_PARENT], "joint": True}),
     ],
     "ptfc.referral.withdrawn.v1": [
         envelope(3, CAFCASS, "ptfc.referral.withdrawn.v1",
@@ -136,6 +152,9 @@ SAMPLES: dict[str, list[dict]] = {
                 {"area": "living_arrangements", "decision": "counter",
                  "terms": "Alternate weeks, changing over on Friday after school."},
                 {"area": "money", "decision": "seek_help"}]}),
+    ],
+    "ptfc.plan.viewed.v1": [
+        envelope(6, PLAN_TOOL, "ptfc.plan.viewed.v1", {"person_id": PERSON}),
     ],
     "ptfc.plan.shared.v1": [
         envelope(4, PLAN_TOOL, "ptfc.plan.shared.v1",

@@ -27,7 +27,7 @@ def test_a_missing_module_keeps_it_incomplete_whatever_else_is_repeated():
     assert domain.elearning_complete(set(modules) | {"welcome"})
 
 
-def test_target_counts_days_from_ordered_on_in_england():
+def test_target_counts_days_from_day_0_in_england():
     # 16 Nov is day 14. 23:30 UTC on 16 Nov is still 16 Nov in London (GMT in November).
     assert domain.within_target(ORDERED, datetime(2026, 11, 16, 23, 30, tzinfo=UTC), 14)
     assert not domain.within_target(ORDERED, datetime(2026, 11, 17, 0, 1, tzinfo=UTC), 14)

@@ -1,7 +1,7 @@
 """Referral intake and outcome rules (pure)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -11,18 +11,54 @@ from services.referral import domain, progress
 from tests.support.builders import referral
 
 
-def decide(history=domain.History(), **over) -> ReferralAccepted | ReferralRejected:
-    return domain.decide(ReferralRequested.model_validate(referral(**over)), DEFAULT_AREA_TO_LOT, history,
-                         domain.Targets())
+MADE_AT = datetime(2026, 1, 30, 10, 0, tzinfo=timezone.utc)  # the referral event's own `time`
+
+
+def decide(history=domain.History(), made_at=MADE_AT, **over) -> ReferralAccepted | ReferralRejected:
+    return domain.decide(ReferralRequested.model_validate(referral(**over)), made_at, DEFAULT_AREA_TO_LOT,
+                         history, domain.Targets())
 
 
 def test_accepted_referral_carries_the_programme_clocks_and_no_contact_details():
-    a = decide(ordered_on="2026-01-30")
+    a = decide(ordered_on="2026-01-27")
     assert isinstance(a, ReferralAccepted)
     assert (a.elearning_due_on, a.workshop_due_on, a.completion_due_on) == (
         date(2026, 2, 13), date(2026, 3, 6), date(2026, 3, 13))
     dumped = a.model_dump_json()
     assert "@" not in dumped and "Alex" not in dumped
+
+
+def test_day_0_is_the_uk_date_the_referral_was_made_not_the_order_date():
+    """v1.1 correction: an order of 20 January referred on 30 January counts from 30 January."""
+    a = decide(ordered_on="2026-01-20")
+    assert (a.ordered_on, a.referred_on) == (date(2026, 1, 20), date(2026, 1, 30))
+    assert a.elearning_due_on == date(2026, 2, 13)
+
+
+def test_day_0_is_the_date_in_england_not_utc():
+    """23:30 UTC on 30 June is 00:30 on 1 July in England (BST): day 0 is 1 July."""
+    a = decide(made_at=datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc))
+    assert a.referred_on == date(2026, 7, 1) and a.elearning_due_on == date(2026, 7, 15)
+
+
+def test_acceptance_carries_what_the_report_needs():
+    a = decide(cafcass_area="A10")
+    assert (a.cafcass_area, a.lot, a.route, a.programme) == ("A10", DEFAULT_AREA_TO_LOT["A10"], "court_order", "ptfc")
+
+
+def test_only_a_cppp_section_7_referral_is_the_trial():
+    s7 = decide(programme="cppp", cppp={"proceedings": "section_7", "consent": True})
+    r164 = decide(programme="cppp", cppp={"proceedings": "rule_16_4", "consent": True,
+                                          "guardian": {"name": "Gail Guardian", "email": "g@cafcass.example"}})
+    assert (s7.trial, r164.trial, decide().trial) == (True, False, False)
+
+
+def test_the_hand_off_carries_contact_details_and_the_partners_dates():
+    req = ReferralRequested.model_validate(referral(cafcass_area="A10"))
+    h = domain.hand_off(req, decide(cafcass_area="A10", parent=req.parent.model_dump()))
+    assert (h.email, h.given_name, h.phone) == (req.parent.email, "Alex", "+44 7700 900123")
+    assert (h.referred_on, h.completion_due_on) == (date(2026, 1, 30), date(2026, 3, 13))
+    assert h.needs.in_person is False
 
 
 @pytest.mark.parametrize("over, code", [
