@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -19,21 +21,76 @@ def with_database(server_url: str, database: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
 
 
+CREATE_LOCKS = 7470  # two-key advisory locks on the maintenance database: creating one database/role
+
+# Another session created it between our check and our CREATE: a creator not holding our lock
+# (an older release, an operator) gets DuplicateDatabaseError, or UniqueViolationError on
+# pg_database's name index when both CREATEs ran at once. Either way it exists now.
+ALREADY_MADE = (asyncpg.DuplicateDatabaseError, asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError)
+
+
+@asynccontextmanager
+async def creating(conn: asyncpg.Connection, name: str) -> AsyncIterator[None]:
+    """Held while checking for and creating database/role `name`, by every replica of every
+    service and by `ptfc databases`: the check-then-create is then one step. A session lock,
+    as CREATE DATABASE cannot run in a transaction; the server drops it if the connection dies."""
+    await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", CREATE_LOCKS, name)
+    try:
+        yield
+    finally:
+        if not conn.is_closed():
+            try:
+                await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", CREATE_LOCKS, name)
+            except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
+                pass  # connection lost: the server has released the lock with it
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier (utility statements take no parameters)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+async def database_exists(conn: asyncpg.Connection, database: str) -> bool:
+    return bool(await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database))
+
+
+async def create_database(conn: asyncpg.Connection, database: str, owner: str | None = None) -> bool:
+    """CREATE DATABASE (call under `creating`); False when another session made it first."""
+    try:
+        await conn.execute(f"CREATE DATABASE {ident(database)}" + (f" OWNER {ident(owner)}" if owner else ""))
+    except ALREADY_MADE:
+        return False
+    log.info("database.created", database=database)
+    return True
+
+
 async def ensure_database(server_url: str, database: str) -> None:
-    """Create the service's database when missing and the role may; otherwise it must exist."""
+    """Create the service's database when missing and the role may; otherwise it must exist.
+    Safe for any number of replicas starting at once (one creates it, the others find it)."""
     conn = await asyncpg.connect(server_url)
     try:
-        if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
-            return
-        try:
-            await conn.execute(f'CREATE DATABASE "{database}"')
-            log.info("database.created", database=database)
-        except asyncpg.DuplicateDatabaseError:
-            pass
-        except asyncpg.InsufficientPrivilegeError as exc:
-            raise RuntimeError(f"database {database} does not exist and this role may not create it") from exc
+        if await database_exists(conn, database):
+            return  # the usual case; also the one where the role may not create databases
+        async with creating(conn, database):
+            if not await database_exists(conn, database):
+                await create_database(conn, database)
+    except asyncpg.InsufficientPrivilegeError as exc:
+        raise RuntimeError(f"database {database} does not exist and this role may not create it") from exc
     finally:
         await conn.close()
+
+
+async def open_database(server_url: str, database: str, size: int, service_dir: Path | None) -> asyncpg.Pool:
+    """A service's start-up on its database: create if missing, connect, migrate. On failure it
+    closes what it opened, so the caller may simply run it again (start-up retries it)."""
+    await ensure_database(server_url, database)
+    pool = await create_pool(with_database(server_url, database), size)
+    try:
+        await migrate(pool, service_dir)
+    except BaseException:
+        pool.terminate()
+        raise
+    return pool
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
+from typing import Awaitable, Callable, TypeVar
 
 import asyncpg
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
+
+T = TypeVar("T")
 
 # Infrastructure failures: nothing is wrong with the message, so it is retried until they pass
 # (a database outage must be ridden out, not turned into dead letters).
@@ -37,3 +41,28 @@ async def poll(step, idle_seconds: float, name: str, log) -> None:
             continue
         if not done:
             await asyncio.sleep(idle_seconds)
+
+
+async def until_available(step: Callable[[], Awaitable[T]], what: str, log, *, base: float = 0.2,
+                          cap: float = 5.0, give_up_after: float | None = None,
+                          transient: tuple[type[BaseException], ...] = TRANSIENT) -> T:
+    """Run `step` until it gets past a transient failure: a service started before its database
+    or broker waits for them rather than exiting. One warning per attempt, with the error's type
+    and text (asyncpg and aiokafka name the address, never the password; the DSN is not logged).
+    The cap stays low so a service is ready within seconds of its dependency coming up;
+    `give_up_after` bounds the wait for one-shot jobs, which should fail rather than hang."""
+    started, attempt = time.monotonic(), 0
+    while True:
+        try:
+            return await step()
+        except transient as exc:
+            attempt += 1
+            delay = backoff(attempt, base, cap)
+            if give_up_after is not None:
+                left = give_up_after - (time.monotonic() - started)
+                if left <= 0:
+                    raise
+                delay = min(delay, left)
+            log.warning(f"{what}.unavailable", attempt=attempt, error=type(exc).__name__,
+                        detail=str(exc)[:200], retry_in=round(delay, 2))
+            await asyncio.sleep(delay)

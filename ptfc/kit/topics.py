@@ -1,37 +1,52 @@
 """Creates the system's topics (the embedded stack, the compose one-shot job and tests use it)."""
 from __future__ import annotations
 
-import asyncio
-
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
 from contracts.lots import LOTS
 from contracts.topics import all_topics, namespaced
+from ptfc.kit.logging import get_logger
+from ptfc.kit.retry import TRANSIENT, until_available
 from ptfc.kit.settings import Settings
 
+log = get_logger()
+# While the broker starts, aiokafka raises more than connection errors (no controller elected
+# yet, metadata not ready): any KafkaError is worth another try. A topic the broker refuses
+# (e.g. a bad replication factor) is raised as a RuntimeError instead: retrying cannot help.
+BROKER_STARTING = TRANSIENT + (KafkaError,)
 
-async def ensure_topics(settings: Settings, lots: list[str] | None = None, attempts: int = 30) -> list[str]:
+
+async def ensure_topics(settings: Settings, lots: list[str] | None = None,
+                        give_up_after: float = 120.0) -> list[str]:
+    """Create the missing topics; returns those this call created. Safe to run from any number
+    of places at once: a topic another one created first counts as created."""
     names = [namespaced(settings.topic_namespace, t) for t in all_topics(lots or LOTS)]
-    for attempt in range(attempts):  # the broker may still be starting (compose)
-        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-        try:
-            await admin.start()
-            existing = set(await admin.list_topics())
-            missing = [n for n in names if n not in existing]
-            if missing:
-                try:
-                    await admin.create_topics([
-                        NewTopic(n, settings.kafka_topic_partitions, settings.kafka_replication_factor,
-                                 topic_configs={"max.message.bytes": str(4 * 1024 * 1024)})
-                        for n in missing])
-                except TopicAlreadyExistsError:
-                    pass
-            return missing
-        except (OSError, asyncio.TimeoutError, Exception) as exc:  # noqa: B014 - aiokafka raises broadly
-            if attempt == attempts - 1:
-                raise RuntimeError(f"could not create topics on {settings.kafka_bootstrap_servers}: {exc}") from exc
-            await asyncio.sleep(1.0)
-        finally:
-            await admin.close()
-    return []
+    return await until_available(lambda: _create_missing(settings, names), "broker", log,
+                                 give_up_after=give_up_after, transient=BROKER_STARTING)
+
+
+async def _create_missing(settings: Settings, names: list[str]) -> list[str]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    try:
+        await admin.start()
+        existing = set(await admin.list_topics())
+        missing = [n for n in names if n not in existing]
+        if not missing:
+            return []
+        response = await admin.create_topics([
+            NewTopic(n, settings.kafka_topic_partitions, settings.kafka_replication_factor,
+                     topic_configs={"max.message.bytes": str(4 * 1024 * 1024)})
+            for n in missing])
+        created = []
+        for topic, code, *message in response.topic_errors:
+            if code == 0:
+                created.append(topic)
+            elif code != TopicAlreadyExistsError.errno:  # already there: someone else made it
+                error = for_code(code)
+                if error.retriable:
+                    raise error(f"topic {topic}: {message}")
+                raise RuntimeError(f"the broker refused topic {topic}: {error.__name__} {message}")
+        return created
+    finally:
+        await admin.close()
