@@ -21,6 +21,9 @@ class ContactRecorded(WireModel):
     role: Role
     name: str = Field(max_length=401)  # given + " " + family name, 200 each
     email: str = Field(max_length=320)
+    # Added in v1 (additive): what the emails to and about this contact say the course is.
+    programme: Literal["ptfc", "cppp"] = "ptfc"
+    route: str | None = Field(default=None, description="court_order | fca_recommendation")
 
 
 class NotificationRequested(WireModel):

@@ -39,3 +39,32 @@ def after_failure(code: int | None, reason: str, attempts: int, max_attempts: in
         return Outcome("failed", f"gave up after {attempts} tries: {reason}", permanent=False)
     delay = min(cap_seconds, base_seconds * 2 ** (attempts - 1))
     return Outcome("retry", reason, retry_at=now + timedelta(seconds=delay))
+
+
+@dataclass(frozen=True)
+class CourseWords:
+    """How an email names the course and why the reader is hearing of it."""
+
+    name: str
+    team: str
+    why: str  # to a parent: ordered, recommended (not an order) or volunteered
+    footer: str
+
+
+def course_words(programme: str, route: str | None) -> CourseWords:
+    """In the programme's own words: an FCA's recommendation is "not a direct order", a court order
+    is one, and CPPP is voluntary. A contact recorded before routes were kept gets neutral words."""
+    if programme == "cppp":
+        return CourseWords("the Positive co-Parenting Programme", "The Positive co-Parenting Programme team",
+                           "You volunteered to take part in this programme, as did the child's other parent.",
+                           "This email is about a voluntary programme for parents in family court proceedings.")
+    name, team = "Planning Together for Children", "The Planning Together for Children team"
+    if route == "fca_recommendation":
+        return CourseWords(name, team, "Your Family Court Adviser has recommended that you take part. It's not "
+                           "a direct order, but your Family Court Adviser and the court will be told whether you "
+                           "complete it.", "This email is about a course a Family Court Adviser recommended.")
+    if route == "court_order":
+        return CourseWords(name, team, "The family court has ordered you to take part.",
+                           "This email is about a course ordered by the family court.")
+    return CourseWords(name, team, "You have been referred to take part by Cafcass.",
+                       "This email is about a course for parents in family court proceedings.")

@@ -16,8 +16,9 @@ from services.notifications import domain, store
 
 @batched
 async def on_contact_recorded(ctxs: list[Context]) -> None:
-    await store.upsert_contacts(ctxs[0].conn, [(c.event.data.contact_id, c.event.data.role, c.event.data.name,
-                                                c.event.data.email, c.event.subject) for c in ctxs])
+    await store.upsert_contacts(ctxs[0].conn, [
+        (d.contact_id, d.role, d.name, d.email, c.event.subject, d.programme, d.route)
+        for c in ctxs for d in (c.event.data,)])
 
 
 @batched

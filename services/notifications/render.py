@@ -13,11 +13,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ptfc.kit.addresses import normalized as checked_address
 from services.notifications import mime
-from services.notifications.domain import message_id
+from services.notifications.domain import course_words, message_id
 
 TEMPLATES = Path(__file__).parent / "templates"
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-PROGRAMME = "Planning Together for Children"
 
 
 def header_safe(value: str) -> str:
@@ -32,8 +31,10 @@ class Renderer:
                                auto_reload=False)  # templates ship with the code: no stat() per email
 
     def build(self, *, notification_id: str, template: str, context: dict, name: str, address: str,
-              sender: str, attachments: list[dict]) -> "Email":
-        vars_ = {**context, "recipient_name": header_safe(name), "programme": PROGRAMME}
+              sender: str, attachments: list[dict], programme: str = "ptfc", route: str | None = None) -> "Email":
+        words = course_words(programme, route)
+        vars_ = {**context, "recipient_name": header_safe(name), "programme": words.name, "team": words.team,
+                 "why": words.why, "footer": words.footer}
         render = lambda part: self.env.get_template(f"{template}.{part}.j2").render(vars_)
         subject = header_safe(render("subject"))
         data = mime.write(subject=subject, sender=sender, to_name=header_safe(name),

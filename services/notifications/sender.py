@@ -109,7 +109,8 @@ class Sender:
             msg = self.renderer.build(notification_id=nid, template=row["template"],
                                       context={**row["context"], "about_name": row["about_name"] or "the parent"},
                                       name=row["name"], address=row["email"], sender=self.s.smtp_from,
-                                      attachments=row["attachments"])
+                                      attachments=row["attachments"], programme=row["programme"],
+                                      route=row["route"])
             await conn.send(self.envelope_from, checked_address(row["email"]), msg.as_bytes())
             outcome = domain.Outcome("sent")
         except BadAddress as exc:

@@ -7,16 +7,17 @@ from datetime import datetime, timedelta
 import asyncpg
 
 
-async def upsert_contacts(conn: asyncpg.Connection, contacts: list[tuple[str, str, str, str, str]]) -> None:
-    """(contact_id, role, name, email, case_number) each, in one statement; a later entry for the
-    same contact replaces an earlier one, as one statement each in turn would."""
+async def upsert_contacts(conn: asyncpg.Connection, contacts: list[tuple]) -> None:
+    """(contact_id, role, name, email, case_number, programme, route) each, in one statement; a
+    later entry for the same contact replaces an earlier one, as one statement each would."""
     latest = list({c[0]: c for c in contacts}.values())
     if latest:
         await conn.execute(
-            "INSERT INTO contacts(contact_id, role, name, email, case_number) "
-            "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-            "ON CONFLICT (contact_id) DO UPDATE SET role = EXCLUDED.role, name = EXCLUDED.name, "
-            "email = EXCLUDED.email, case_number = EXCLUDED.case_number, updated_at = now()", *zip(*latest))
+            "INSERT INTO contacts(contact_id, role, name, email, case_number, programme, route) "
+            "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+            "$7::text[]) ON CONFLICT (contact_id) DO UPDATE SET role = EXCLUDED.role, name = EXCLUDED.name, "
+            "email = EXCLUDED.email, case_number = EXCLUDED.case_number, programme = EXCLUDED.programme, "
+            "route = EXCLUDED.route, updated_at = now()", *zip(*latest))
 
 
 async def missing_contacts(conn: asyncpg.Connection, contact_ids: list[str]) -> set[str]:
@@ -50,7 +51,7 @@ async def claim(pool: asyncpg.Pool, now: datetime, limit: int, lease: timedelta)
         "  ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
         "AND c.contact_id = n.contact_id "
         "RETURNING n.notification_id, n.case_number, n.template, n.context, n.attachments, n.attempts, "
-        "c.role, c.name, c.email, "
+        "c.role, c.name, c.email, c.programme, c.route, "
         # `about`: the parent an FCA or court email concerns, named here and nowhere upstream.
         "(SELECT a.name FROM contacts a WHERE a.contact_id = n.context->>'about') AS about_name",
         now, limit, lease)

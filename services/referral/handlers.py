@@ -58,8 +58,8 @@ async def announce(ctx: Context, req: R.ReferralRequested, decision: R.ReferralA
     if req.court_email:
         contacts.append((f"court:{req.referral_id}", "court", req.court, req.court_email))
     for contact_id, role, name, email in contacts:
-        await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.CONTACT_RECORDED,
-                       N.ContactRecorded(contact_id=contact_id, role=role, name=name, email=email))
+        await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.CONTACT_RECORDED, N.ContactRecorded(
+            contact_id=contact_id, role=role, name=name, email=email, programme=req.programme, route=req.route))
     await ctx.emit(T.LEARNING_NAMES, L.CERTIFICATE_NAME_RECORDED, L.CertificateNameRecorded(
         person_id=req.parent.person_id, display_name=domain.contact_name(req)))
     await ctx.emit(T.REFERRAL_EVENTS, R.ACCEPTED, decision)
