@@ -6,14 +6,12 @@ from pathlib import Path
 
 LOTS = ["lot-north", "lot-midlands", "lot-east", "lot-south-west", "lot-london-south-east"]
 
-# Default table: Cafcass service areas A1..A20 spread over the five lots. Operators who hold the
-# real table pass it as a JSON file ({"A10": "lot-north", ...}) through LOT_TABLE_FILE.
+# Default table: only the mappings the programme is known to use (five lots aligned with the ICFA
+# boundaries). Every other Cafcass area is unmapped until the operator's LOT_TABLE_FILE maps it, so
+# a referral from it is rejected (`unknown_cafcass_area`) rather than sent to a guessed lot.
 DEFAULT_AREA_TO_LOT: dict[str, str] = {
-    **{f"A{n}": "lot-north" for n in (1, 2, 3, 4)},
-    **{f"A{n}": "lot-midlands" for n in (5, 6, 7, 8)},
-    **{f"A{n}": "lot-east" for n in (9, 10, 11, 12)},
-    **{f"A{n}": "lot-south-west" for n in (13, 14, 15, 16)},
-    **{f"A{n}": "lot-london-south-east" for n in (17, 18, 19, 20)},
+    **{area: "lot-north" for area in ("A1", "A2", "A4", "A5")},
+    **{area: "lot-east" for area in ("A10", "A11", "A14")},
 }
 
 

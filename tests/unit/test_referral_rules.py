@@ -46,6 +46,12 @@ def test_acceptance_carries_what_the_report_needs():
     assert (a.cafcass_area, a.lot, a.route, a.programme) == ("A10", DEFAULT_AREA_TO_LOT["A10"], "court_order", "ptfc")
 
 
+def test_an_area_the_default_table_does_not_know_is_rejected_not_guessed():
+    """Only the known mappings are built in (north A1, A2, A4, A5; east A10, A11, A14)."""
+    assert decide(cafcass_area="A5").lot == "lot-north" and decide(cafcass_area="A14").lot == "lot-east"
+    assert [r.code for r in decide(cafcass_area="A3").reasons] == ["unknown_cafcass_area"]
+
+
 def test_only_a_cppp_section_7_referral_is_the_trial():
     s7 = decide(programme="cppp", cppp={"proceedings": "section_7", "consent": True})
     r164 = decide(programme="cppp", cppp={"proceedings": "rule_16_4", "consent": True,
