@@ -67,6 +67,13 @@ def _asyncapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _openapi(args: argparse.Namespace) -> int:
+    import json
+    from ptfc import docs
+    print(json.dumps(docs.openapi(args.service, args.lot), indent=2))
+    return 0
+
+
 def _reissue(args: argparse.Namespace) -> int:
     from ptfc.kit.settings import Settings
     from services.learning.cli import reissue
@@ -76,6 +83,35 @@ def _reissue(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"reissue requested (event {event_id}); the parent gets a new link by email")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from ptfc.kit.settings import Settings
+    from services.reporting import cli as reporting
+    from services.reporting.report import ReportError
+    if args.action == "rebuild":
+        generation = asyncio.run(reporting.rebuild(Settings()))
+        print(f"read model emptied (generation {generation}); the reporting service now reads every "
+              "topic again from the beginning (within seconds if running, else when started)")
+        return 0
+    try:
+        doc = asyncio.run(reporting.kpi(Settings(), args.start, args.end, args.programme, args.lot, args.cafcass_area))
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(reporting.render(doc, args.format), end="" if args.format == "csv" else "\n")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ptfc.demo.run import DemoError, demo, where_to_look
+    try:
+        run, now = asyncio.run(demo())
+    except DemoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(where_to_look(run, now))
     return 0
 
 
@@ -94,17 +130,33 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("stack", help="start broker, database, SMTP sink and every service").set_defaults(fn=_stack)
     sub.add_parser("topics", help="create the topics (one-shot)").set_defaults(fn=_topics)
     sub.add_parser("databases", help="create each service's role and database (one-shot)").set_defaults(fn=_databases)
-    s = sub.add_parser("schemas", help="check (default) or --write the generated JSON Schemas")
+    s = sub.add_parser("schemas", help="check (default) or --write the generated schemas, AsyncAPI and OpenAPI")
     s.add_argument("--write", action="store_true")
     s.set_defaults(fn=_schemas)
     a = sub.add_parser("asyncapi", help="print a service's AsyncAPI 3.0 document")
     a.add_argument("service")
     a.add_argument("--lot", default="lot-north")
     a.set_defaults(fn=_asyncapi)
+    o = sub.add_parser("openapi", help="print a service's OpenAPI 3.1 document (its HTTP routes)")
+    o.add_argument("service")
+    o.add_argument("--lot", default="lot-north")
+    o.set_defaults(fn=_openapi)
     le = sub.add_parser("learning", help="learning operations").add_subparsers(dest="op", required=True)
     ri = le.add_parser("reissue", help="send a parent a new Parent Hub link (the old one stops working)")
     ri.add_argument("person_id")
     ri.set_defaults(fn=_reissue)
+    rp = sub.add_parser("report", help="the programme's KPI report (kpi.md), or 'rebuild' its read model")
+    rp.add_argument("action", nargs="?", choices=["rebuild"], help="empty the read model and replay the topics")
+    rp.add_argument("--from", dest="start", help="first day 0 (YYYY-MM-DD, inclusive)")
+    rp.add_argument("--to", dest="end", help="last day 0 (YYYY-MM-DD, inclusive)")
+    rp.add_argument("--programme", default="ptfc", choices=["ptfc", "cppp"])
+    rp.add_argument("--lot")
+    rp.add_argument("--cafcass-area", dest="cafcass_area")
+    fmt = rp.add_mutually_exclusive_group()
+    fmt.add_argument("--json", dest="format", action="store_const", const="json", default="table")
+    fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
+    rp.set_defaults(fn=_report)
+    sub.add_parser("demo", help="send a few whole cases as the partners would (after `make run`)").set_defaults(fn=_demo)
     b = sub.add_parser("bench", help="end-to-end referral throughput and latency (prints figures)")
     b.add_argument("--referrals", type=int, default=5000)
     b.add_argument("--rate", type=float, default=0.0,
