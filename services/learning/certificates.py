@@ -26,15 +26,16 @@ async def schedule_if_due(conn, parent, progress, settings) -> None:
     """Called whenever a stage completes: only when both are done is the certificate scheduled."""
     if not domain.both_stages_done(progress["elearning_completed_at"], progress["attended_on"]):
         return
-    due = domain.certificate_due_at(progress["attendance_recorded_at"], progress["elearning_completed_at"],
-                                    settings.certificate_delay_hours)
+    due = domain.certificate_due_at(progress["workshop_ended_at"], progress["attendance_recorded_at"],
+                                    progress["elearning_completed_at"], settings.certificate_delay_hours)
     await timers.schedule(conn, TIMER, progress["referral_id"], parent["case_number"], due,
                           {"person_id": parent["person_id"]})
 
 
 async def attended(ctx, parent, data) -> None:
     """The workshops service's ParentAttended: the second stage, once."""
-    if await store.record_attendance(ctx.conn, parent["referral_id"], data.attended_on, data.recorded_at):
+    if await store.record_attendance(ctx.conn, parent["referral_id"], data.attended_on, data.recorded_at,
+                                     data.ended_at):
         progress = await store.progress(ctx.conn, parent["referral_id"])
         await schedule_if_due(ctx.conn, parent, progress, ctx.service.settings)
 

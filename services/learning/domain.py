@@ -114,12 +114,16 @@ def reminder(referral_id: str, parent: Mapping | None, elearning_completed_at: d
     return "with_link" if parent["activated_at"] is None else "plain"
 
 
-def certificate_due_at(attendance_recorded_at: datetime, elearning_completed_at: datetime,
-                       delay_hours: int) -> datetime:
-    """24 hours after attendance was recorded (never beyond 48), and never before the e-learning
-    was complete: both stages done is the load-bearing condition, the delay only follows it."""
+def certificate_due_at(workshop_ended_at: datetime | None, attendance_recorded_at: datetime,
+                       elearning_completed_at: datetime, delay_hours: int) -> datetime:
+    """24 hours after the workshop ended (its last part; never beyond 48, whatever the setting),
+    or at once when the attendance record comes later than that: the certificate never waits on
+    a late record beyond the record itself. Never before the e-learning was complete: both stages
+    done is the load-bearing condition, the delay only follows it. Facts from before the end was
+    published count from the record."""
     delay = timedelta(hours=min(delay_hours, CERTIFICATE_LATEST_HOURS))
-    return max(attendance_recorded_at + delay, elearning_completed_at)
+    ended = workshop_ended_at or attendance_recorded_at
+    return max(ended + delay, attendance_recorded_at, elearning_completed_at)
 
 
 def certificate_number(bits: int) -> str:

@@ -90,11 +90,12 @@ async def complete_elearning(conn: asyncpg.Connection, referral_id: str, at: dat
 
 
 async def record_attendance(conn: asyncpg.Connection, referral_id: str, attended_on: date,
-                            recorded_at: datetime) -> bool:
+                            recorded_at: datetime, ended_at: datetime | None) -> bool:
     """The first attendance counts (the certificate's date); True if this was it."""
     return bool(await conn.fetchval(
-        "UPDATE progress SET attended_on = $2, attendance_recorded_at = $3 WHERE referral_id = $1 "
-        "AND attended_on IS NULL RETURNING true", referral_id, attended_on, recorded_at))
+        "UPDATE progress SET attended_on = $2, attendance_recorded_at = $3, workshop_ended_at = $4 "
+        "WHERE referral_id = $1 AND attended_on IS NULL RETURNING true", referral_id, attended_on, recorded_at,
+        ended_at))
 
 
 async def save_survey(conn: asyncpg.Connection, referral_id: str, survey: str, answers: dict,

@@ -43,7 +43,8 @@ async def _apply(ctx: Context, session, v: Verdict, at: datetime) -> None:
     if v.outcome == "attended":
         await ctx.emit(T.WORKSHOPS_EVENTS, W.PARENT_ATTENDED, W.ParentAttended(
             person_id=v.person_id, session_id=session_id, lot=lot,
-            attended_on=domain.attended_on(session["ends_at"]), recorded_at=at, follow_up=v.follow_up),
+            attended_on=domain.attended_on(session["ends_at"]), recorded_at=at, follow_up=v.follow_up,
+            ended_at=session["ends_at"]),
             subject=subject)
         if v.follow_up:
             await _set_up_follow_up(ctx, session, v)

@@ -73,19 +73,20 @@ async def test_a_parent_goes_from_referral_to_certificate_and_the_fca_and_court_
         "session_id": session, "attendance": [{"person_id": person, "attended": True}]}, PARTNER, recorded_at)
     await facts[T.WORKSHOPS_EVENTS].wait_for(of("workshops", W.PARENT_ATTENDED), what="attendance")
 
-    # No certificate before 24 hours have passed since attendance was recorded...
-    system.set_clock(recorded_at + timedelta(hours=23))
+    # No certificate before 24 hours have passed since the workshop ended (its 150 minutes)...
+    ended = start + timedelta(minutes=150)
+    system.set_clock(ended + timedelta(hours=23, minutes=59))
     await asyncio.sleep(3)  # timers tick every 0.5 s: room for a wrong early certificate
     await facts[T.LEARNING_EVENTS].poll()
     assert not of("learning", L.CERTIFICATE_ISSUED)(facts[T.LEARNING_EVENTS].events())
     # ...then exactly one.
-    system.set_clock(recorded_at + timedelta(hours=24, minutes=1))
+    system.set_clock(ended + timedelta(hours=24, minutes=1))
     [cert] = await facts[T.LEARNING_EVENTS].wait_for(of("learning", L.CERTIFICATE_ISSUED), timeout=30,
                                                       what="certificate")
     number = cert["data"]["certificate_number"]
-    # Dated by its timer: exactly 24 hours after the attendance was recorded, never earlier (a
-    # certificate issued early would carry an earlier time, however late it was seen above).
-    assert datetime.fromisoformat(cert["data"]["issued_at"]) == recorded_at + timedelta(hours=24)
+    # Dated by its timer: exactly 24 hours after the workshop ended (not after the record, which
+    # came 30 minutes later), never earlier: an early certificate would carry an earlier time.
+    assert datetime.fromisoformat(cert["data"]["issued_at"]) == ended + timedelta(hours=24)
     [completed] = await facts[T.REFERRAL_EVENTS].wait_for(of("referral", R.COMPLETED), timeout=30, what="completed")
     assert completed["data"]["certificate_number"] == number
     assert completed["data"]["workshop_attended_on"] == start.date().isoformat()

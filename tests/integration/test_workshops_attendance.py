@@ -59,7 +59,8 @@ async def test_elearning_rule_attendance_follow_ups_and_concerns(settings, produ
             {"person_id": stranger, "attended": True}]}, session, recorded_at)
         attended = (await out.fact(W.PARENT_ATTENDED, done))[0]["data"]
         assert attended == {"person_id": done, "session_id": session, "lot": "lot-north", "attended_on": "2026-12-04",
-                            "recorded_at": recorded_at.isoformat().replace("+00:00", "Z"), "follow_up": True}
+                            "recorded_at": recorded_at.isoformat().replace("+00:00", "Z"), "follow_up": True,
+                            "ended_at": "2026-12-04T11:30:00Z"}  # START + 150 minutes: the certificate's clock
         await out.fact(W.PARENT_ATTENDED, late)
         await out.fact(W.ATTENDANCE_REFUSED, never, reason="elearning_incomplete")
         await out.fact(W.ATTENDANCE_REFUSED, stranger, reason="not_booked")

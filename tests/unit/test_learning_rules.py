@@ -47,17 +47,32 @@ def test_a_late_referral_gets_no_stale_reminders():
     assert domain.reminders_ahead(ORDERED, [7, 12], datetime(2026, 11, 23, tzinfo=UTC)) == []
 
 
-def test_certificate_24_hours_after_attendance_and_never_later_than_48():
-    recorded = datetime(2026, 11, 20, 17, tzinfo=UTC)
-    done = datetime(2026, 11, 12, tzinfo=UTC)
-    assert domain.certificate_due_at(recorded, done, 24) == recorded + timedelta(hours=24)
-    assert domain.certificate_due_at(recorded, done, 96) == recorded + timedelta(hours=48)
+ENDED = datetime(2026, 11, 20, 17, tzinfo=UTC)  # the workshop's last part ended
+DONE = datetime(2026, 11, 12, tzinfo=UTC)  # the e-learning was complete
+
+
+def test_certificate_24_hours_after_the_workshop_ended_not_after_the_record():
+    recorded = ENDED + timedelta(minutes=20)
+    assert domain.certificate_due_at(ENDED, recorded, DONE, 24) == ENDED + timedelta(hours=24)
+
+
+def test_certificate_delay_is_never_more_than_48_hours_whatever_the_setting():
+    assert domain.certificate_due_at(ENDED, ENDED, DONE, 96) == ENDED + timedelta(hours=48)
+
+
+@pytest.mark.parametrize("late_by", [timedelta(hours=30), timedelta(hours=49), timedelta(days=9)])
+def test_a_record_after_the_24_hours_issues_the_certificate_at_once(late_by):
+    """Recorded 30 hours, 49 hours or nine days after the end: due when the record arrives."""
+    assert domain.certificate_due_at(ENDED, ENDED + late_by, DONE, 24) == ENDED + late_by
+
+
+def test_attendance_facts_from_before_the_end_was_published_count_from_the_record():
+    assert domain.certificate_due_at(None, ENDED, DONE, 24) == ENDED + timedelta(hours=24)
 
 
 def test_certificate_never_before_the_elearning_was_complete():
-    recorded = datetime(2026, 11, 20, 17, tzinfo=UTC)
-    late = recorded + timedelta(hours=30)
-    assert domain.certificate_due_at(recorded, late, 24) == late
+    late = ENDED + timedelta(hours=30)
+    assert domain.certificate_due_at(ENDED, ENDED, late, 24) == late
 
 
 def test_certificate_numbers_are_well_formed_distinct_and_normalised():
