@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from contracts.envelope import WireModel
+from contracts.text import Email, HttpUrl, Id, Moment, Name, Text500
 
 SESSION_SCHEDULED = "ptfc.workshop.session-scheduled.v1"
 SESSION_CANCELLED = "ptfc.workshop.session-cancelled.v1"
@@ -18,61 +19,61 @@ SAFEGUARDING_CONCERN_RAISED = "ptfc.workshop.safeguarding-concern-raised.v1"
 
 
 class SessionPart(WireModel):
-    starts_at: AwareDatetime
+    starts_at: Moment
     minutes: int = Field(gt=0, le=300)
 
 
 class Trainer(WireModel):
-    trainer_id: str = Field(min_length=1, max_length=100)
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(max_length=320)
+    trainer_id: Id
+    name: Name
+    email: Email
 
 
 class SessionScheduled(WireModel):
-    session_id: str = Field(min_length=1, max_length=100)
+    session_id: Id
     parts: list[SessionPart] = Field(min_length=1, max_length=2)
     mode: Literal["online", "in_person"]
-    join_url: str | None = Field(default=None, max_length=2000)
-    venue: str | None = Field(default=None, max_length=500)
+    join_url: HttpUrl | None = None
+    venue: Text500 | None = None
     trainer: Trainer
     capacity: int = Field(default=6, ge=1, le=6)
 
 
 class SessionCancelled(WireModel):
-    session_id: str = Field(min_length=1, max_length=100)
-    reason: str = Field(max_length=500)
+    session_id: Id
+    reason: Text500
 
 
 class BookingRequested(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
-    session_id: str | None = Field(default=None, max_length=100)
+    person_id: Id
+    session_id: Id | None = None
 
 
 class BookingCancelled(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
-    session_id: str = Field(min_length=1, max_length=100)
+    person_id: Id
+    session_id: Id
 
 
 class AttendanceEntry(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
+    person_id: Id
     attended: bool
     follow_up: bool = False
 
 
 class AttendanceRecorded(WireModel):
-    session_id: str = Field(min_length=1, max_length=100)
-    attendance: list[AttendanceEntry]
+    session_id: Id
+    attendance: list[AttendanceEntry] = Field(max_length=50)
 
 
 class FollowUpRecorded(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
+    person_id: Id
     outcome: Literal["spoke", "unreachable", "declined"]
 
 
 class SafeguardingConcernRaised(WireModel):
-    person_id: str = Field(min_length=1, max_length=100)
-    trainer_id: str = Field(min_length=1, max_length=100)
-    session_id: str | None = Field(default=None, max_length=100)
+    person_id: Id
+    trainer_id: Id
+    session_id: Id | None = None
 
 
 # Outbound facts of the workshops service (on `ptfc.workshops.events`), read by referral and
@@ -90,6 +91,8 @@ class ParentAttended(WireModel):
     attended_on: date
     recorded_at: AwareDatetime
     follow_up: bool = False
+    # Added in v1 (additive): the certificate counts its 24 hours from here, not from the record.
+    ended_at: AwareDatetime | None = Field(default=None, description="When the workshop's last part ended.")
 
 
 class SafeguardingConcernRecorded(WireModel):
@@ -128,7 +131,9 @@ class BookingRefused(WireModel):
     lot: str
     reason: str = Field(description="session_full | co_parent_booked | in_person_needed | "
                                     "session_started | session_cancelled | session_not_found | "
-                                    "already_booked | already_attended | no_session_fits")
+                                    "already_booked | already_attended | no_session_fits | "
+                                    "other_lot (v1.1: the parent's referral is with another lot; "
+                                    "its partner books them)")
     requested_session_id: str | None = None
     offered_session_id: str | None = None
     offered_starts_at: AwareDatetime | None = None

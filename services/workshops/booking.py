@@ -14,13 +14,21 @@ from contracts.envelope import CloudEvent
 from ptfc.kit import timers
 from ptfc.kit.handling import Context
 from ptfc.kit.deadletter import DeadLetter, NotYet
-from services.workshops import allocation, domain, notices, store
+from services.workshops import allocation, belonging, domain, notices, store, store_lots
 
 
-async def active_parent(ctx: Any, person_id: str):
-    row = await store.parent(ctx.conn, person_id)
-    if row is None:
-        raise NotYet(f"no accepted referral for this person_id in {ctx.service.settings.lot}")
+async def booking_parent(ctx: Any, event: CloudEvent[W.BookingRequested]):
+    """The lot's active parent the request is about; None when refused as another lot's parent."""
+    lot, person_id = ctx.service.settings.lot, event.data.person_id
+    row, elsewhere = await store_lots.booking_parent(ctx.conn, person_id)
+    whose = belonging.owner(lot, row and row["accepted_at"], elsewhere)
+    if whose == belonging.OTHER_LOT:  # refused at once, like any refusal: no acceptance is on its way
+        await ctx.emit(T.WORKSHOPS_EVENTS, W.BOOKING_REFUSED, W.BookingRefused(
+            person_id=person_id, lot=lot, reason="other_lot", requested_session_id=event.data.session_id),
+            subject=event.subject)
+        return None
+    if whose == belonging.UNKNOWN:
+        raise NotYet(f"no accepted referral for this person_id in {lot}")
     if row["status"] != "active":
         raise DeadLetter("the referral for this person_id was withdrawn")
     return row
@@ -68,7 +76,9 @@ async def _confirm(ctx: Context, parent, session_id: str, at: datetime) -> None:
 async def on_booking_requested(ctx: Context, event: CloudEvent[W.BookingRequested]) -> None:
     req = event.data
     await store.lock_lot(ctx.conn)
-    parent = await active_parent(ctx, req.person_id)
+    parent = await booking_parent(ctx, event)
+    if parent is None:
+        return
     sessions = await store.open_sessions(ctx.conn, event.time, req.session_id)
     live = await store.bookings(ctx.conn, person_id=req.person_id)
     decision = allocation.place(store.as_allocation_parent(parent), sessions, event.time, req.session_id,

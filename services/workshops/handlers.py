@@ -11,16 +11,25 @@ from contracts import referral as R
 from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
-from ptfc.kit.handling import Context, Route
+from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter, NotYet
 from ptfc.kit.subscribe import publishes, subscribe
-from services.workshops import attendance, booking, domain, notices, store
+from services.workshops import attendance, belonging, booking, domain, notices, store, store_lots
 
 
-async def on_referral_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:
-    if event.data.lot != ctx.service.settings.lot:
-        return  # another lot's parent: that lot's instance keeps them
-    await store.upsert_parent(ctx.conn, event.data, event.time)
+@batched
+async def on_referral_accepted(ctxs: list[Context]) -> None:
+    """This lot's parents in full; of another lot's, only that they are its (belonging.py), in one
+    statement per run: every lot's acceptances come through here."""
+    lot, conn = ctxs[0].service.settings.lot, ctxs[0].conn
+    elsewhere = []
+    for ctx in ctxs:
+        a = ctx.event.data
+        if a.lot == lot:
+            await store.upsert_parent(conn, a, ctx.event.time)
+        else:
+            elsewhere.append((a.person_id, belonging.Acceptance(a.lot, ctx.event.time)))
+    await store_lots.remember_other_lots(conn, belonging.newest_by_person(elsewhere))
 
 
 async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAccepted]) -> None:
@@ -112,7 +121,8 @@ def build_router(svc) -> KafkaRouter:
         T.REFERRAL_EVENTS: Route({R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted}),
         T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: on_elearning_completed}),
     }, list[Inbound], f"The {svc.settings.lot} delivery partner's sessions, bookings and attendance; "
-                      "accepted and withdrawn referrals of the lot; e-learning completions.")
+                      "accepted and withdrawn referrals of the lot (of other lots: which lot a person "
+                      "is in); e-learning completions.")
     publishes(router, svc, T.WORKSHOPS_EVENTS, Outbound,
               "Bookings, attendance, follow-up calls and safeguarding concerns (no contact details).")
     publishes(router, svc, T.NOTIFICATIONS_REQUESTS,

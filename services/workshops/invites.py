@@ -1,16 +1,19 @@
-"""What a parent is told about a session: readable UK times and an iCalendar (RFC 5545) invitation."""
+"""What a parent is told about a session: readable UK times and an iCalendar (RFC 5545) invitation,
+written by the icalendar library (escaping, folding, UTC date-times)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from icalendar import Calendar, Event
+
 from services.workshops.domain import UK
 
 PRODID = "-//Planning Together for Children//Workshops//EN"
 NOT_IN_URI = re.compile(r"[\x00-\x20\x7f]")
 TITLE = "Planning Together for Children workshop"
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps \n and \r, escaped below
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps tab, \n and \r (escaped by icalendar)
 
 
 @dataclass(frozen=True)
@@ -41,48 +44,36 @@ def context(details: SessionDetails) -> dict:
             "join_url": details.join_url, "venue": details.venue}
 
 
-def _text(value: str) -> str:
-    value = CONTROL.sub(" ", value).replace("\r\n", "\n").replace("\r", "\n")
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after one space (RFC 5545 3.1)."""
-    out, chunk = [], b""
-    for ch in line:
-        enc = ch.encode()
-        if len(chunk) + len(enc) > (75 if not out else 74):
-            out.append(chunk.decode())
-            chunk = b""
-        chunk += enc
-    out.append(chunk.decode())
-    return "\r\n ".join(out)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+def _plain(value: str) -> str:
+    """RFC 5545 TEXT has no form for control characters other than line breaks and tab: those
+    become spaces. Everything else (line breaks, commas, semicolons, backslashes) is escaped by
+    icalendar, so partner text can never end a property or an event."""
+    return CONTROL.sub(" ", value)
 
 
 def ics(details: SessionDetails, stamp: datetime, *, cancelled: bool = False) -> str:
     """One VEVENT per part. UIDs are stable per session part, so a cancellation replaces the invite."""
     where = details.venue if details.mode == "in_person" else f"Online: {details.join_url}"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    cal = Calendar()
+    for name, value in (("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"),
+                        ("method", "PUBLISH")):
+        cal.add(name, value)
     total = len(details.parts)
     for n, (start, minutes) in enumerate(details.parts, 1):
         summary = TITLE + (f" (part {n} of {total})" if total > 1 else "")
-        lines += ["BEGIN:VEVENT", f"UID:{_text(details.session_id)}-{n}@workshops.ptfc",
-                  f"DTSTAMP:{_utc(stamp)}", f"DTSTART:{_utc(start)}",
-                  f"DTEND:{_utc(start + timedelta(minutes=minutes))}",
-                  f"SEQUENCE:{1 if cancelled else 0}",
-                  f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-                  f"SUMMARY:{_text(('Cancelled: ' if cancelled else '') + summary)}",
-                  f"LOCATION:{_text(where or '')}"]
+        event = Event()
+        event.add("uid", f"{_plain(details.session_id)}-{n}@workshops.ptfc")
+        event.add("dtstamp", stamp.astimezone(timezone.utc))
+        event.add("dtstart", start.astimezone(timezone.utc))
+        event.add("dtend", (start + timedelta(minutes=minutes)).astimezone(timezone.utc))
+        event.add("sequence", 1 if cancelled else 0)
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        event.add("summary", ("Cancelled: " if cancelled else "") + summary)
+        event.add("location", _plain(where or ""))
         if details.mode == "online" and details.join_url:
-            lines.append("URL:" + NOT_IN_URI.sub("", details.join_url))  # a URI: not TEXT-escaped
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+            event.add("url", NOT_IN_URI.sub("", details.join_url))  # a URI may hold no space or CR/LF
+        cal.add_component(event)
+    return cal.to_ical().decode()
 
 
 def attachment(details: SessionDetails, stamp: datetime, *, cancelled: bool = False) -> dict[str, str]:

@@ -64,8 +64,8 @@ async def test_bookings_keep_every_rule_and_cancelling_a_session_asks_parents_to
         assert (await out.fact(W.BOOKING_CONFIRMED, e))[0]["data"]["session_id"] == s_in
         await lot.book(w, cw, s_past)  # started by the request's own time, which is what counts
         assert (await out.fact(W.BOOKING_REFUSED, w))[0]["data"]["reason"] == "session_started"
-        await lot.book(east, uid("C"))
-        await out.dead_letter("no accepted referral for this person_id in lot-north")
+        await lot.book(east, uid("C"))  # another lot's parent: refused at once, not parked
+        assert (await out.fact(W.BOOKING_REFUSED, east))[0]["data"]["reason"] == "other_lot"
 
         # Cancelling a session releases its places; each parent is asked to rebook, offered the next.
         await lot.partner(W.SESSION_CANCELLED, {"session_id": s_in, "reason": "trainer ill"}, s_in, T0 + DAY)

@@ -6,12 +6,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from contracts.workshop import AttendanceEntry, SessionScheduled
-from services.notifications.render import PROGRAMME, Renderer
+from services.notifications.domain import course_words
+from services.notifications.render import Renderer
 from services.workshops import domain, invites
 from services.workshops.domain import Seat
 
 UTC = timezone.utc
 TRAINER = {"trainer_id": "T1", "name": "Sam Trainer", "email": "sam@partner.example"}
+WORDS = course_words("ptfc", "court_order")  # what the renderer adds to every email's context
+COURSE = {"programme": WORDS.name, "team": WORDS.team, "why": WORDS.why, "footer": WORDS.footer}
 
 
 def session(parts, mode="online", **kw) -> SessionScheduled:
@@ -27,9 +30,9 @@ def session(parts, mode="online", **kw) -> SessionScheduled:
     ([("2026-12-01T13:00:00+00:00", 75), ("2026-12-02T18:00:00+00:00", 75)], "in_person", {"venue": "Hall"}, "evening"),
     ([("2026-12-01T17:00:00+00:00", 75), ("2026-12-01T19:00:00+00:00", 75)], "in_person", {"venue": "Hall"}, "different"),
     # Evenings are UK time: 16:30 UTC is 17:30 in July (an evening) but 16:30 in December (not one).
-    ([("2026-07-01T16:30:00+00:00", 75), ("2026-07-02T16:30:00+00:00", 75)], "online", {"join_url": "u"}, None),
-    ([("2026-12-01T16:30:00+00:00", 75), ("2026-12-02T16:30:00+00:00", 75)], "online", {"join_url": "u"}, "evening"),
-    ([("2026-12-01T21:00:00+00:00", 75), ("2026-12-02T18:00:00+00:00", 75)], "online", {"join_url": "u"}, "evening"),
+    ([("2026-07-01T16:30:00+00:00", 75), ("2026-07-02T16:30:00+00:00", 75)], "online", {"join_url": "https://x.example/u"}, None),
+    ([("2026-12-01T16:30:00+00:00", 75), ("2026-12-02T16:30:00+00:00", 75)], "online", {"join_url": "https://x.example/u"}, "evening"),
+    ([("2026-12-01T21:00:00+00:00", 75), ("2026-12-02T18:00:00+00:00", 75)], "online", {"join_url": "https://x.example/u"}, "evening"),
     ([("2026-12-01T10:00:00+00:00", 150)], "online", {}, "join_url"),
     ([("2026-12-01T10:00:00+00:00", 150)], "in_person", {}, "venue"),
 ])
@@ -102,7 +105,7 @@ def test_every_workshop_email_renders_with_what_the_service_sends():
     ]
     for template, context, phrase in cases:
         # The notifications service's own Jinja2 environment (strict, HTML autoescaped) renders these.
-        vars_ = {**context, "recipient_name": "Alex <b>", "programme": PROGRAMME}
+        vars_ = {**context, "recipient_name": "Alex <b>", **COURSE}
         text, html, subject = (r.env.get_template(f"{template}.{part}.j2").render(vars_)
                                for part in ("txt", "html", "subject"))
         assert phrase in text.replace("\n", " "), (template, text)
@@ -110,7 +113,7 @@ def test_every_workshop_email_renders_with_what_the_service_sends():
         assert subject.strip() and "\n" not in subject.strip()
     confirmed = r.env.get_template("workshop_booking_confirmed.html.j2").render(
         {**common, "mode": "online", "join_url": "https://x.example/?a=1&b=<2>", "elearning_complete": True,
-         "recipient_name": "Alex", "programme": PROGRAMME})
+         "recipient_name": "Alex", **COURSE})
     assert "a=1&amp;b=&lt;2&gt;" in confirmed and "finish the online course" not in confirmed
 
 
