@@ -1,7 +1,8 @@
-"""Generated contract documents: a JSON Schema per event type and an AsyncAPI 3.0 document per service.
+"""Generated contract documents: a JSON Schema per event type, and an AsyncAPI 3.0 and an OpenAPI
+3.1 document per service.
 
-Both are derived from code (the pydantic models in `contracts/` and each service's faststream
-router), committed under `contracts/`, and checked for drift by `ptfc schemas` and the unit tests:
+All are derived from code (the pydantic models in `contracts/`, each service's faststream router
+and its FastAPI app), committed under `contracts/`, and checked for drift by `ptfc schemas` and the unit tests:
 partners read the committed files, so they must never disagree with what the services accept.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from contracts.registry import DATA_MODELS
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS_DIR = ROOT / "contracts" / "schemas"
 ASYNCAPI_DIR = ROOT / "contracts" / "asyncapi"
+OPENAPI_DIR = ROOT / "contracts" / "openapi"
 DOC_LOT = "lot-north"  # the committed workshops document; every lot differs only in topic names
 # The broker address shown in the documents: compose's internal listener, not whoever ran `make`.
 DOC_BOOTSTRAP = "kafka:9092"
@@ -109,6 +111,26 @@ def asyncapi_path(service: str) -> Path:
     return ASYNCAPI_DIR / f"{service}.json"
 
 
+# --- OpenAPI -------------------------------------------------------------------------------------
+
+def openapi(service: str, lot: str | None = DOC_LOT) -> dict[str, Any]:
+    """The service's OpenAPI 3.1 document (its HTTP routes and the kit's), from its FastAPI app."""
+    from ptfc.kit.health import service_app
+    from ptfc.kit.service import Service
+    from ptfc.kit.settings import Settings
+    from ptfc.registry import spec
+
+    svc_spec = spec(service)
+    settings = Settings(lot=lot if svc_spec.needs_lot else None, topic_namespace="")
+    app = service_app(Service(svc_spec, settings))
+    app.version = _version()
+    return app.openapi()
+
+
+def openapi_path(service: str) -> Path:
+    return OPENAPI_DIR / f"{service}.json"
+
+
 # --- writing and checking ------------------------------------------------------------------------
 
 def render(doc: dict[str, Any]) -> str:
@@ -119,6 +141,7 @@ def render(doc: dict[str, Any]) -> str:
 def expected_files() -> dict[Path, str]:
     files = {schema_path(t): render(event_schema(t)) for t in sorted(DATA_MODELS)}
     files.update({asyncapi_path(s): render(asyncapi(s)) for s in services()})
+    files.update({openapi_path(s): render(openapi(s)) for s in services()})
     return files
 
 
@@ -128,7 +151,8 @@ def _stale(expected: dict[Path, str]) -> list[Path]:
     old = [p for p in SCHEMAS_DIR.glob("*.json") if p not in expected]
     # An AsyncAPI file is stale only if its service is gone from the registry, not merely absent
     # from this checkout (another engineer may be mid-way through building it).
-    old += [p for p in ASYNCAPI_DIR.glob("*.json") if p not in expected and p.stem not in SERVICES]
+    old += [p for d in (ASYNCAPI_DIR, OPENAPI_DIR) for p in d.glob("*.json")
+            if p not in expected and p.stem not in SERVICES]
     return sorted(old)
 
 

@@ -1,25 +1,21 @@
-"""Liveness, readiness and Prometheus-style counters."""
+"""Liveness, readiness and metrics: the routes every service answers, and the app they are in."""
 from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from dataclasses import dataclass, field
+from importlib import metadata
 from typing import Any
 
-from ptfc.kit.http import HttpServer, Reply, Request
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from pydantic import BaseModel
 
+from ptfc.kit.api import make_app
+from ptfc.kit.metrics import Metrics
 
-class Metrics:
-    def __init__(self) -> None:
-        self.counters: Counter[str] = Counter()
-
-    def inc(self, name: str, n: int = 1) -> None:
-        self.counters[name] += n
-
-    def render(self, service: str) -> bytes:
-        lines = [f'ptfc_{k}{{service="{service}"}} {v}' for k, v in sorted(self.counters.items())]
-        return ("\n".join(lines) + "\n").encode()
+__all__ = ["Health", "Metrics", "health_router", "service_app"]  # Metrics: where Service imports it
 
 
 @dataclass
@@ -49,18 +45,58 @@ class Health:
         return self.last
 
 
-def add_health_routes(http: HttpServer, svc: Any) -> None:
-    async def live(_: Request) -> Reply:
-        return Reply.json({"status": "live", "service": svc.name})
+class Live(BaseModel):
+    status: str
+    service: str
 
-    async def ready(_: Request) -> Reply:
+
+class Ready(BaseModel):
+    ready: bool
+    database: bool
+    broker: bool
+    consumer: bool
+
+
+def health_router(svc: Any) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health/live", response_model=Live)
+    async def live() -> Any:
+        """The process is up and serving."""
+        return Live(status="live", service=svc.name)
+
+    @router.get("/health/ready", response_model=Ready,
+                responses={503: {"model": Ready, "description": "Database or broker unreachable"}})
+    async def ready() -> Any:
+        """Started, and its database and broker answer now (checked at most once a second)."""
         checks = await svc.health.readiness(svc)
-        ok = all(checks.values()) and svc.started
-        return Reply.json({"ready": ok, **checks}, 200 if ok else 503)
+        answer = Ready(ready=all(checks.values()) and svc.started, **checks)
+        return answer if answer.ready else JSONResponse(answer.model_dump(), 503)
 
-    async def metrics(_: Request) -> Reply:
-        return Reply(200, svc.metrics.render(svc.name), "text/plain; version=0.0.4")
+    @router.get("/metrics", response_class=PlainTextResponse,
+                responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                                 "description": "Prometheus text format 0.0.4"}})
+    async def metrics() -> Any:
+        """Counters in Prometheus' text format."""
+        return PlainTextResponse(svc.metrics.render(), media_type=CONTENT_TYPE_PLAIN_0_0_4)
 
-    http.add("GET", "/health/live", live)
-    http.add("GET", "/health/ready", ready)
-    http.add("GET", "/metrics", metrics)
+    return router
+
+
+def _version() -> str:
+    try:
+        return metadata.version("ptfc")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def service_app(svc: Any) -> FastAPI:
+    """The kit's routes once for every service, then the service's own (`ServiceSpec.http_routes`)."""
+    app = make_app(f"PTFC {svc.instance}", _version(),
+                   f"HTTP interface of `{svc.instance}`: health, readiness and Prometheus metrics, "
+                   "as every service has them, and the service's own routes. Errors are JSON "
+                   '`{"error": "..."}`.')
+    app.include_router(health_router(svc))
+    if svc.spec.http_routes:
+        app.include_router(svc.spec.http_routes(svc))
+    return app

@@ -1,94 +1,102 @@
-"""A small HTTP/1.1 server for liveness, readiness, metrics and a service's own few routes.
+"""The HTTP server every service runs: uvicorn in the service's own event loop, with limits.
 
-Hand-written on asyncio streams to keep services free of a web framework for five endpoints.
+No extra process or thread: `HttpServer.start` binds the socket itself (so a busy port raises
+here, where `Service.start` can report it) and runs `uvicorn.Server.serve` as a task.
+
+Limits, because these ports face probes, scrapers and partners' systems:
+- request head: `max_header_bytes`: 400 from uvicorn while it is still arriving (h11's
+  incomplete-event limit), 431 once parsed (see `http_guards.SizeLimit`);
+- request body: `max_body_bytes` (413, also for chunked bodies: see `http_guards.SizeLimit`);
+- receiving one request, head and body: `receipt_seconds`, then the connection is closed (see
+  `http_protocol`, which also closes lingeringly so a client still sending sees its 413 or 400);
+- handling one request: `handler_seconds` (503, see `http_guards.Deadline`);
+- connections and requests at once: `concurrency` (uvicorn answers 503 beyond).
 """
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
+import socket
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
+import uvicorn
+
+from ptfc.kit.http_guards import guarded
+from ptfc.kit.http_protocol import with_receipt_deadline
 from ptfc.kit.logging import get_logger
 
 log = get_logger()
 
 
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: bytes
+@dataclass(frozen=True)
+class HttpLimits:
+    max_body_bytes: int = 1024 * 1024
+    max_header_bytes: int = 16 * 1024
+    receipt_seconds: float = 10.0
+    handler_seconds: float = 10.0
+    keep_alive_seconds: float = 5.0
+    concurrency: int = 100
 
 
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b""
-    content_type: str = "application/json"
-
-    @classmethod
-    def json(cls, doc: Any, status: int = 200) -> "Reply":
-        return cls(status, json.dumps(doc).encode())
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self):  # type: ignore[override]
+        # The service owns SIGINT/SIGTERM (kit.service.serve) and stops this server itself.
+        yield
 
 
-Route = Callable[[Request], Awaitable[Reply]]
-REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-           405: "Method Not Allowed", 410: "Gone", 413: "Payload Too Large",
-           500: "Internal Server Error", 503: "Service Unavailable"}
+def _bind(host: str, port: int) -> socket.socket:
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE)[0]
+    # proto must be IPPROTO_TCP (socket.create_server leaves 0): asyncio sets TCP_NODELAY on accepted
+    # connections only then, and without it a kept-alive request waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 @dataclass
 class HttpServer:
-    routes: dict[tuple[str, str], Route] = field(default_factory=dict)  # (method, path prefix)
-    server: asyncio.base_events.Server | None = None
+    limits: HttpLimits = field(default_factory=HttpLimits)
+    server: _Server | None = None
+    _task: asyncio.Task | None = None
 
-    def add(self, method: str, prefix: str, route: Route) -> None:
-        self.routes[(method, prefix)] = route
-
-    async def start(self, host: str, port: int) -> int:
-        self.server = await asyncio.start_server(self._serve, host, port)
-        return self.server.sockets[0].getsockname()[1]
+    async def start(self, app: Any, host: str, port: int) -> int:
+        """Serve `app` (an ASGI app, e.g. FastAPI) on host:port; returns the bound port."""
+        lim = self.limits
+        sock = _bind(host, port)
+        protocol = with_receipt_deadline(lim.receipt_seconds)
+        config = uvicorn.Config(
+            guarded(app, lim.max_header_bytes, lim.max_body_bytes, lim.handler_seconds), http=protocol,
+            lifespan="off", log_config=None, log_level="warning", access_log=False, server_header=False,
+            proxy_headers=False, h11_max_incomplete_event_size=lim.max_header_bytes,
+            timeout_keep_alive=int(lim.keep_alive_seconds), limit_concurrency=lim.concurrency,
+            timeout_graceful_shutdown=2)
+        self.server = _Server(config)
+        self._task = asyncio.create_task(self.server.serve(sockets=[sock]))
+        async with asyncio.timeout(10):
+            while not self.server.started:
+                if self._task.done():
+                    sock.close()
+                    self._task.result()  # raises what stopped it
+                    raise RuntimeError("the HTTP server stopped while starting")
+                await asyncio.sleep(0.005)
+        return sock.getsockname()[1]
 
     async def stop(self) -> None:
-        if self.server:
-            self.server.close()
-
-    def _match(self, method: str, path: str) -> Route | None:
-        best = None
-        for (m, prefix), route in self.routes.items():
-            exact = prefix.endswith("/") and path.startswith(prefix) or path == prefix
-            if m == method and exact and (best is None or len(prefix) > len(best[0])):
-                best = (prefix, route)
-        return best[1] if best else None
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.server is None or self._task is None:
+            return
+        self.server.should_exit = True
         try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
-            lines = head.decode("latin-1").split("\r\n")
-            method, target, _ = lines[0].split(" ", 2)
-            headers = {k.strip().lower(): v.strip() for k, v in
-                       (ln.split(":", 1) for ln in lines[1:] if ":" in ln)}
-            length = int(headers.get("content-length", "0"))
-            if length > 1024 * 1024:
-                reply = Reply(413)
-            else:
-                body = await reader.readexactly(length) if length else b""
-                path, _, qs = target.partition("?")
-                query = dict(p.partition("=")[::2] for p in qs.split("&") if p)
-                route = self._match(method, path)
-                reply = await route(Request(method, path, query, headers, body)) if route else Reply(404)
-        except (asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError, ConnectionError):
-            reply = Reply(400)
-        except Exception as exc:  # never let one bad request take the service down
-            log.error("http.error", error=type(exc).__name__)
-            reply = Reply(500)
-        writer.write(f"HTTP/1.1 {reply.status} {REASONS.get(reply.status, 'OK')}\r\n"
-                     f"Content-Type: {reply.content_type}\r\nContent-Length: {len(reply.body)}\r\n"
-                     "Connection: close\r\n\r\n".encode() + reply.body)
-        try:
-            await writer.drain()
-        finally:
-            writer.close()
+            await asyncio.wait_for(self._task, timeout=5)
+        except asyncio.TimeoutError:
+            pass
+        except Exception as exc:  # stopping must go on: the producer and pool close after this
+            log.warning("http.stop_failed", error=type(exc).__name__)

@@ -11,17 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
+from fastapi import APIRouter
 from faststream.kafka import KafkaBroker, KafkaRouter
 
 from contracts.topics import namespaced
 from ptfc.db_names import database_for
 from ptfc.kit import db
 from ptfc.kit.clock import from_setting
-from ptfc.kit.health import Health, Metrics, add_health_routes
+from ptfc.kit.health import Health, Metrics, service_app
 from ptfc.kit.http import HttpServer
 from ptfc.kit.logging import configure, get_logger
 from ptfc.kit.outbox import Relay, make_producer
 from ptfc.kit.parking import Parking
+from ptfc.kit.retry import until_available
 from ptfc.kit.settings import Settings
 from ptfc.kit.timers import TimerHandler, TimerLoop
 
@@ -34,7 +36,8 @@ class ServiceSpec:
     package_dir: Path
     build_router: Callable[["Service"], KafkaRouter]
     timers: dict[str, TimerHandler] = field(default_factory=dict)
-    http_routes: Callable[["Service", HttpServer], None] | None = None
+    # The service's own routes, added to the kit's app (health and metrics are the kit's).
+    http_routes: Callable[["Service"], APIRouter] | None = None
     background: list[Callable[["Service"], Awaitable[None]]] = field(default_factory=list)
     on_start: Callable[["Service"], Awaitable[None]] | None = None
     needs_lot: bool = False
@@ -55,7 +58,7 @@ class Service:
         self.instance = f"{spec.name}.{self.settings.lot}" if spec.needs_lot else spec.name
         self.source = f"/ptfc/{self.instance}"
         self.clock = clock or from_setting(self.settings.clock)
-        self.metrics, self.health = Metrics(), Health()
+        self.metrics, self.health = Metrics(spec.name), Health()
         self.http = HttpServer()
         self.pool: Any = None
         self.producer: Any = None
@@ -71,7 +74,8 @@ class Service:
 
     @property
     def group_id(self) -> str:
-        return namespaced(self.settings.topic_namespace, self.instance)
+        # group_suffix: a service that rebuilds from history (reporting) reads again under a new group.
+        return namespaced(self.settings.topic_namespace, self.instance + self.state.get("group_suffix", ""))
 
     @property
     def database(self) -> str:
@@ -99,17 +103,15 @@ class Service:
         return broker
 
     async def start(self) -> None:
-        await db.ensure_database(self.settings.database_url, self.database)
-        self.pool = await db.create_pool(self.dsn, self.settings.database_pool_size)
-        await db.migrate(self.pool, self.spec.package_dir)
-        self.producer = make_producer(self.settings, f"{self.instance}-relay")
-        await self.producer.start()
+        # HTTP first: /health/ready answers 503 (rather than nothing, or an exited process) while
+        # start-up waits, with backoff, for a database or broker that is not up yet.
+        self.http_port = await self.http.start(service_app(self), self.settings.http_host, self.settings.http_port)
+        s = self.settings
+        self.pool = await until_available(lambda: db.open_database(
+            s.database_url, self.database, s.database_pool_size, self.spec.package_dir), "database", log)
+        self.producer = await until_available(self._start_producer, "broker", log)
         if self.spec.on_start:
             await self.spec.on_start(self)
-        add_health_routes(self.http, self)
-        if self.spec.http_routes:
-            self.spec.http_routes(self, self.http)
-        self.http_port = await self.http.start(self.settings.http_host, self.settings.http_port)
         relay = Relay(self.pool, self.dsn, self.producer, self.settings.relay_batch_size, self.metrics)
         self._spawn(relay.run(), relay.purge())
         if self.spec.timers:
@@ -118,10 +120,26 @@ class Service:
         self.broker = self.make_broker()
         if self.consumer is not None:
             self._spawn(Parking(self, self.consumer).run())
-        await self.broker.start()
+        await until_available(self._start_broker, "broker", log)
         self.started = True
         log.info("service.started", instance=self.instance, database=self.database,
                  http_port=self.http_port, group=self.group_id)
+
+    async def _start_producer(self) -> Any:
+        producer = make_producer(self.settings, f"{self.instance}-relay")
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()  # a failed start leaves its client open; the next try is new
+            raise
+        return producer
+
+    async def _start_broker(self) -> None:
+        try:
+            await self.broker.start()
+        except BaseException:
+            await self.broker.stop()  # faststream's broker starts again after a stop
+            raise
 
     def _spawn(self, *coros: Awaitable[None]) -> None:
         for coro in coros:
@@ -148,11 +166,20 @@ async def serve(spec: ServiceSpec, settings: Settings | None = None) -> None:
     configure(spec.name, settings.log_level)
     svc = Service(spec, settings)
     stop = asyncio.Event()
+    starting = asyncio.create_task(svc.start())
+
+    def on_signal() -> None:
+        stop.set()
+        starting.cancel()  # a start-up still waiting for its database or broker ends there
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await svc.start()
+        loop.add_signal_handler(sig, on_signal)
     try:
+        await starting
         await stop.wait()
+    except asyncio.CancelledError:
+        if not stop.is_set():
+            raise
     finally:
         await svc.stop()

@@ -6,53 +6,70 @@
 """
 from __future__ import annotations
 
-import hmac
+from typing import Any
 
-from ptfc.kit.http import HttpServer, Reply, Request
+from fastapi import APIRouter, HTTPException, Response
+from pydantic import BaseModel
+
+from ptfc.kit.api import bearer_token, errors
 from services.learning import certificate_store, certificates, domain, feedback, invitations, store
 
-CHECK, CERTIFICATES = "/certificates/check/", "/certificates/"
+
+class Genuine(BaseModel):
+    genuine: bool
+
+
+class Share(BaseModel):
+    count: int
+    percent: float | None
+
+
+class Satisfaction(BaseModel):
+    survey: str
+    lot: str | None
+    responses: int
+    clearer_understanding: Share
+    child_at_centre: Share
+    high_satisfaction: Share
 
 
 def api_token(settings) -> str | None:
     return settings.certificate_api_token or None
 
 
-def authorised(req: Request, token: str) -> bool:
-    scheme, _, given = req.headers.get("authorization", "").partition(" ")
-    # compare_digest: how much of a wrong token matched must not show in the response time.
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+def add_routes(svc) -> APIRouter:
+    router = APIRouter(tags=["learning"])
+    router.include_router(invitations.router(svc))
+    token = bearer_token(lambda: api_token(svc.settings), scheme="certificateApiToken",
+                         unset="certificate downloads are not configured")
 
-
-def add_routes(svc, http: HttpServer) -> None:
-    invitations.add_routes(svc, http)
-
-    async def check(req: Request) -> Reply:
+    @router.get("/certificates/check/{number}", response_model=Genuine)
+    async def check(number: str) -> Any:
         """True or false and nothing else: not whose it is, not when, not whether it looked close."""
-        number = domain.normalised_number(req.path[len(CHECK):])
-        genuine = number is not None and await certificate_store.exists(svc.pool, number)
-        return Reply.json({"genuine": genuine})
+        canonical = domain.normalised_number(number)
+        return Genuine(genuine=canonical is not None and await certificate_store.exists(svc.pool, canonical))
 
-    async def download(req: Request) -> Reply:
-        token = api_token(svc.settings)
-        if token is None:
-            return Reply.json({"error": "certificate downloads are not configured"}, 503)
-        if not authorised(req, token):
-            return Reply.json({"error": "a valid bearer token is required"}, 401)
-        number = domain.normalised_number(req.path[len(CERTIFICATES):].removesuffix(".pdf"))
-        cert = await certificate_store.by_number(svc.pool, number) if number else None
+    @router.get("/certificates/{number}", dependencies=[token], response_class=Response,
+                responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                                 "description": "The certificate (PDF)"},
+                           **errors(401, 404, 503)})
+    async def download(number: str) -> Any:
+        """The certificate PDF (`<number>` or `<number>.pdf`), with `Authorization: Bearer
+        $CERTIFICATE_API_TOKEN`; 503 while that token is not configured."""
+        canonical = domain.normalised_number(number.removesuffix(".pdf"))
+        cert = await certificate_store.by_number(svc.pool, canonical) if canonical else None
         if cert is None:
-            return Reply.json({"error": "no such certificate"}, 404)
+            raise HTTPException(404, "no such certificate")
         name = await certificate_store.name(svc.pool, cert.person_id)
-        return Reply(200, certificates.certificate_pdf(cert, name), "application/pdf")
+        return Response(certificates.certificate_pdf(cert, name), media_type="application/pdf")
 
-    async def satisfaction(req: Request) -> Reply:
-        lot = req.query.get("lot") or None
+    @router.get("/reports/satisfaction", response_model=Satisfaction)
+    async def satisfaction(lot: str | None = None) -> Any:
+        """Counts and percentages from the latest workshop feedback of each parent (of one lot)."""
+        lot = lot or None
         row = await store.satisfaction_counts(svc.pool, lot, feedback.HIGH_SATISFACTION)
         figures = feedback.satisfaction_figures(row["responses"], row["clearer"], row["child_at_centre"],
                                                 row["high"])
-        return Reply.json({"survey": feedback.WORKSHOP_FEEDBACK, "lot": lot, **figures})
+        return {"survey": feedback.WORKSHOP_FEEDBACK, "lot": lot, **figures}
 
-    http.add("GET", CHECK, check)
-    http.add("GET", CERTIFICATES, download)
-    http.add("GET", "/reports/satisfaction", satisfaction)
+    return router

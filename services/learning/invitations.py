@@ -1,14 +1,18 @@
 """Sending an invitation (on acceptance, and again on request) and checking its link over HTTP."""
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
 
 from contracts import learning as L
 from contracts import notification as N
 from contracts import topics as T
-from ptfc.kit.http import HttpServer, Reply, Request
+from ptfc.kit.api import Problem
 from services.learning import domain, store
 
 
@@ -32,20 +36,43 @@ async def issue(ctx, person_id: str, at: datetime, *, reissue: bool = False, tem
     return person_id, inv
 
 
-def add_routes(svc, http: HttpServer) -> None:
-    async def verify(req: Request) -> Reply:
+class VerifyRequest(BaseModel):
+    token: str = Field(min_length=1, max_length=199)
+
+
+class Verified(BaseModel):
+    valid: bool
+    state: str
+    person_id: str | None = None
+
+
+BAD_BODY = 'body must be {"token": "..."}'
+
+
+async def _token(request: Request) -> str:
+    """400 with one fixed message for any malformed body (the Parent Hub's contract predates 422)."""
+    try:
+        return VerifyRequest.model_validate_json(await request.body() or b"{}").token
+    except ValidationError:
+        raise HTTPException(400, BAD_BODY) from None
+
+
+def router(svc) -> APIRouter:
+    routes = APIRouter()
+
+    @routes.post("/invitations/verify", response_model=Verified, response_model_exclude_none=True,
+                 openapi_extra={"requestBody": {"required": True, "content": {
+                     "application/json": {"schema": VerifyRequest.model_json_schema()}}}},
+                 responses={400: {"model": Problem}, 404: {"model": Verified, "description": "Unknown link"},
+                            410: {"model": Verified, "description": "Link used or expired"}})
+    async def verify(token: str = Depends(_token)) -> Any:
         """The Parent Hub checks a link: 200 valid, 410 used or expired, 404 unknown."""
-        try:
-            token = json.loads(req.body or b"{}")["token"]
-            assert isinstance(token, str) and 0 < len(token) < 200
-        except (ValueError, KeyError, AssertionError, TypeError):
-            return Reply.json({"error": "body must be {\"token\": \"...\"}"}, 400)
         row = await store.invitation_by_hash(svc.pool, domain.token_hash(token))
         if row is None or row["status"] != "active":
-            return Reply.json({"valid": False, "state": "unknown"}, 404)
+            return JSONResponse({"valid": False, "state": "unknown"}, 404)
         state = domain.invitation_state(row["used_at"], row["expires_at"], svc.clock.now())
         if state != "valid":
-            return Reply.json({"valid": False, "state": state}, 410)
-        return Reply.json({"valid": True, "state": state, "person_id": row["person_id"]})
+            return JSONResponse({"valid": False, "state": state}, 410)
+        return Verified(valid=True, state=state, person_id=row["person_id"])
 
-    http.add("POST", "/invitations/verify", verify)
+    return routes
