@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from pydantic import BaseModel
@@ -98,5 +98,14 @@ def service_app(svc: Any) -> FastAPI:
                    '`{"error": "..."}`.')
     app.include_router(health_router(svc))
     if svc.spec.http_routes:
-        app.include_router(svc.spec.http_routes(svc))
+        # HTTP is up before the database (readiness must answer while start-up waits): until the
+        # service has started, its own routes answer 503 rather than fail on a missing pool.
+        app.include_router(svc.spec.http_routes(svc), dependencies=[Depends(_started(svc))])
     return app
+
+
+def _started(svc: Any):
+    async def check() -> None:
+        if not svc.started:
+            raise HTTPException(503, "the service is starting", headers={"Retry-After": "5"})
+    return check

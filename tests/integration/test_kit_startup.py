@@ -127,3 +127,22 @@ async def test_four_instances_creating_the_topics_of_a_new_namespace_at_once_all
     wanted = sorted(namespaced(s.topic_namespace, t) for t in all_topics(["lot-north"]))
     assert sorted(t for created in results for t in created) == wanted  # each by exactly one
     assert await ensure_topics(s, ["lot-north"]) == []  # and then there is nothing left to create
+
+
+async def test_a_services_own_routes_answer_503_while_it_waits_for_its_database(settings):
+    """HTTP is up before the database; a route that needs the pool must not fail with a 500."""
+    from services.learning.app import SPEC as LEARNING
+    s = settings.model_copy(update={"database_url": _through(settings.database_url, free_port()),
+                                    "database_name": f"{settings.topic_namespace}_learning"})
+    svc = Service(LEARNING, s)
+    starting = asyncio.create_task(svc.start())
+    try:
+        await eventually(lambda: svc.http_port or starting.done(), timeout=10, what="HTTP up first")
+        base = f"http://127.0.0.1:{svc.http_port}"
+        status, body = await call("GET", f"{base}/certificates/check/PTFC-AAAA-BBBB-CCCC-DDDD")
+        assert (status, body["error"]) == (503, "the service is starting")
+        assert await _status(f"{base}/health/live") == 200
+    finally:
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+        await svc.stop()

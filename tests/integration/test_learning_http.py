@@ -22,8 +22,9 @@ BAD_BODY = {"error": 'body must be {"token": "..."}'}
 async def learning_http(token: str | None):
     """The learning app alone (no database, no broker): what it answers without them."""
     server = HttpServer()
-    port = await server.start(service_app(Service(LEARNING, Settings(certificate_api_token=token))),
-                              "127.0.0.1", 0)
+    svc = Service(LEARNING, Settings(certificate_api_token=token))
+    svc.started = True  # served as a started service's: the answers below need no database
+    port = await server.start(service_app(svc), "127.0.0.1", 0)
     try:
         yield port
     finally:
