@@ -20,6 +20,10 @@ NON_COMPLETION_REPORTED = "ptfc.referral.non-completion-reported.v1"
 # `ptfc.partner.handoff.<lot>` (read by that lot's partner alone), never on an events topic.
 PARENT_REFERRED = "ptfc.referral.parent-referred.v1"
 PARENT_CLOSED = "ptfc.referral.parent-closed.v1"
+# Erasure (an addition to v1.1): Cafcass (or an operator, `ptfc erase`) asks that a person's personal
+# data leave the system; every service erases its share on `person-erased`, counts stay.
+ERASURE_REQUESTED = "ptfc.referral.erasure-requested.v1"
+PERSON_ERASED = "ptfc.referral.person-erased.v1"
 
 # Fields whose allowed values are programme rules (route, CPPP terms, email syntax) are plain
 # strings on the wire: a wrong value is a *rejection* Cafcass can act on, listing every reason,
@@ -166,3 +170,15 @@ class ParentClosed(WireModel):
     referral_id: str
     person_id: str
     status: Literal["withdrawn", "completed", "not_completed"]
+
+
+class ErasureRequested(WireModel):
+    person_id: Id
+    reason: Text500 | None = None
+
+
+class PersonErased(WireModel):
+    """Every service erases what it holds of this person (names, addresses, terms, kept bytes)."""
+
+    person_id: str
+    cause: Literal["requested", "retention"]

@@ -9,6 +9,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     # partner input
     referral.REQUESTED: referral.ReferralRequested,
     referral.WITHDRAWN: referral.ReferralWithdrawn,
+    referral.ERASURE_REQUESTED: referral.ErasureRequested,
     cppp.SESSION_RECORDED: cppp.CpppSessionRecorded,
     learning.ACCOUNT_ACTIVATED: learning.AccountActivated,
     learning.MODULE_COMPLETED: learning.ModuleCompleted,
@@ -34,6 +35,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     referral.NON_COMPLETION_REPORTED: referral.NonCompletionReported,
     referral.PARENT_REFERRED: referral.ParentReferred,
     referral.PARENT_CLOSED: referral.ParentClosed,
+    referral.PERSON_ERASED: referral.PersonErased,
     learning.INVITATION_SENT: learning.InvitationSent,
     learning.ELEARNING_COMPLETED: learning.ElearningCompleted,
     learning.CERTIFICATE_ISSUED: learning.CertificateIssued,
@@ -62,7 +64,8 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
 }
 
 PARTNER_TYPES: dict[str, frozenset[str]] = {
-    "referrals": frozenset({referral.REQUESTED, referral.WITHDRAWN, cppp.SESSION_RECORDED}),
+    "referrals": frozenset({referral.REQUESTED, referral.WITHDRAWN, cppp.SESSION_RECORDED,
+                            referral.ERASURE_REQUESTED}),
     "learning": frozenset({learning.ACCOUNT_ACTIVATED, learning.MODULE_COMPLETED,
                            learning.SURVEY_SUBMITTED, learning.INVITATION_REISSUE_REQUESTED}),
     "workshops": frozenset({workshop.SESSION_SCHEDULED, workshop.SESSION_CANCELLED,

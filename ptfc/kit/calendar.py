@@ -26,6 +26,18 @@ def start_of(day: date, hour: int = 0) -> datetime:
     return datetime.combine(day, time(hour), UK)
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day of the month `months` later (the month's last day where it is shorter)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
 def long_date(day: date) -> str:
     """'2 November 2026': the one way letters, emails and certificates write a date."""
     return f"{day.day} {day:%B %Y}"

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     follow_up_due_days: int = 42
     elearning_reminder_hours: int = 48  # before a session, to a booked parent with e-learning left
     follow_up_reminder_days: int = 7  # before a follow-up call is due, to the trainer
+    # A closed referral's parent's personal data is erased this many months after it closed
+    # (unless they were referred again meanwhile); 0 turns the timer off.
+    personal_data_retention_months: int = 24
 
     lot: str | None = None
     lot_table_file: str | None = None

@@ -58,3 +58,13 @@ async def forget_name_unless_certified(conn: asyncpg.Connection, person_id: str)
     """A withdrawn parent with no certificate will never need their name printed: drop it."""
     await conn.execute("DELETE FROM certificate_names n WHERE person_id = $1 AND NOT EXISTS "
                        "(SELECT 1 FROM certificates c WHERE c.person_id = n.person_id)", person_id)
+
+
+async def erase_person(conn: asyncpg.Connection, person_id: str) -> None:
+    """The certificate name goes (a certificate already issued keeps its number and dates), and
+    free text in the parent's survey answers: booleans and numbers stay, for the figures."""
+    await conn.execute("DELETE FROM certificate_names WHERE person_id = $1", person_id)
+    await conn.execute(
+        "UPDATE survey_answers s SET answers = (SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb) "
+        "FROM jsonb_each(s.answers) AS e(k, v) WHERE jsonb_typeof(v) IN ('boolean', 'number')) "
+        "FROM progress p WHERE p.referral_id = s.referral_id AND p.person_id = $1", person_id)

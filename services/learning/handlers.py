@@ -14,6 +14,7 @@ from contracts.envelope import CloudEvent
 from ptfc.kit import timers
 from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter, NotYet
+from ptfc.kit.erasure import erase_kept
 from ptfc.kit.subscribe import publishes, subscribe
 from services.learning import certificate_store, certificates, invitations, progress, store
 
@@ -84,13 +85,19 @@ async def on_certificate_name_recorded(ctxs: list[Context]) -> None:
         (ctx.event.data.person_id, ctx.event.data.display_name, ctx.event.time) for ctx in ctxs])
 
 
+async def on_person_erased(ctx: Context, event: CloudEvent[R.PersonErased]) -> None:
+    await certificate_store.erase_person(ctx.conn, event.data.person_id)
+    await erase_kept(ctx.conn, event.data.person_id)
+
+
 PARTNER_ROUTES = {L.ACCOUNT_ACTIVATED: on_account_activated, L.MODULE_COMPLETED: on_module_completed,
                   L.SURVEY_SUBMITTED: on_survey_submitted, L.INVITATION_REISSUE_REQUESTED: on_reissue_requested}
-INTERNAL_ROUTES = {R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted}
+INTERNAL_ROUTES = {R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted,
+                   R.PERSON_ERASED: on_person_erased}
 Inbound = Union[CloudEvent[L.AccountActivated], CloudEvent[L.ModuleCompleted], CloudEvent[L.SurveySubmitted],
                 CloudEvent[L.InvitationReissueRequested], CloudEvent[R.ReferralAccepted],
                 CloudEvent[R.WithdrawalAccepted], CloudEvent[W.ParentAttended],
-                CloudEvent[L.CertificateNameRecorded]]
+                CloudEvent[L.CertificateNameRecorded], CloudEvent[R.PersonErased]]
 Outbound = Union[CloudEvent[L.InvitationSent], CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued]]
 
 

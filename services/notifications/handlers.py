@@ -6,10 +6,12 @@ from typing import Union
 from faststream.kafka import KafkaRouter
 
 from contracts import notification as N
+from contracts import referral as R
 from contracts import topics as T
 from contracts.envelope import CloudEvent
 from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import NotYet
+from ptfc.kit.erasure import erase_kept
 from ptfc.kit.subscribe import publishes, subscribe
 from services.notifications import domain, store
 
@@ -36,7 +38,12 @@ async def on_notification_requested(ctxs: list[Context]) -> None:
          list(c.event.data.attachments)) for c in ctxs])
 
 
-Inbound = Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]]
+async def on_person_erased(ctx: Context, event: CloudEvent[R.PersonErased]) -> None:
+    await store.erase_contact(ctx.conn, event.data.person_id)  # a parent's contact id is their person id
+    await erase_kept(ctx.conn, event.data.person_id)
+
+
+Inbound = Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested], CloudEvent[R.PersonErased]]
 Outbound = Union[CloudEvent[N.NotificationSent], CloudEvent[N.NotificationFailed]]
 
 
@@ -45,6 +52,7 @@ def build_router(svc) -> KafkaRouter:
     subscribe(router, svc, {
         T.NOTIFICATIONS_REQUESTS: Route({N.CONTACT_RECORDED: on_contact_recorded,
                                          N.REQUESTED: on_notification_requested}, strict=True),
+        T.REFERRAL_EVENTS: Route({R.PERSON_ERASED: on_person_erased}),
     }, list[Inbound], "Contacts and email requests from the other services (sensitive).")
     publishes(router, svc, T.NOTIFICATIONS_EVENTS, Outbound,
               "Every notification's outcome, without address or body.")

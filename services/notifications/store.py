@@ -75,3 +75,10 @@ async def mark_retry(conn: asyncpg.Connection, notification_id: str, at: datetim
 async def mark_failed(conn: asyncpg.Connection, notification_id: str, error: str) -> None:
     await conn.execute("UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL "
                        "WHERE notification_id = $1", notification_id, error)
+
+
+async def erase_contact(conn: asyncpg.Connection, contact_id: str) -> None:
+    """The person's name and address go; an email still waiting for them then fails as undeliverable
+    (published as failed, permanent) instead of being sent."""
+    await conn.execute("UPDATE contacts SET name = '', email = '', updated_at = now() WHERE contact_id = $1",
+                       contact_id)

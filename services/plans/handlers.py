@@ -12,6 +12,7 @@ from contracts import referral as R
 from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
+from ptfc.kit.erasure import erase_kept
 from ptfc.kit.handling import Context, Route
 from ptfc.kit.subscribe import publishes, subscribe
 from services.plans import domain, negotiation, store
@@ -43,12 +44,17 @@ async def on_concern_recorded(ctx: Context, event: CloudEvent[W.SafeguardingConc
     await ctx.emit(T.PLANS_EVENTS, P.PLAN_CLOSED, P.PlanClosed(case_number=case), subject=case)
 
 
+async def on_person_erased(ctx: Context, event: CloudEvent[R.PersonErased]) -> None:
+    await store.erase_terms(ctx.conn, event.data.person_id)
+    await erase_kept(ctx.conn, event.data.person_id)
+
+
 PARTNER_ROUTES = {P.OPENED: negotiation.on_opened, P.PROPOSAL_SUBMITTED: negotiation.on_proposal_submitted,
                   P.RESPONSE_SUBMITTED: negotiation.on_response_submitted, P.SHARED: negotiation.on_shared,
                   P.VIEWED: negotiation.on_viewed}
 Inbound = Union[CloudEvent[P.PlanOpened], CloudEvent[P.ProposalSubmitted], CloudEvent[P.ResponseSubmitted],
                 CloudEvent[P.PlanShared], CloudEvent[P.PlanViewed], CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted],
-                CloudEvent[W.SafeguardingConcernRecorded]]
+                CloudEvent[W.SafeguardingConcernRecorded], CloudEvent[R.PersonErased]]
 Outbound = Union[CloudEvent[P.PlanOpenedFact], CloudEvent[P.PlanOpeningRefused], CloudEvent[P.PlanAreaUpdated],
                  CloudEvent[P.PlanCompleted], CloudEvent[P.PlanSharedFact], CloudEvent[P.PlanClosed],
                  CloudEvent[P.PlanViewedFact]]
@@ -58,7 +64,8 @@ def build_router(svc) -> KafkaRouter:
     router = KafkaRouter()
     subscribe(router, svc, {
         T.PARTNER_PLANS: Route(PARTNER_ROUTES, strict=True),
-        T.REFERRAL_EVENTS: Route({R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted}),
+        T.REFERRAL_EVENTS: Route({R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted,
+                                  R.PERSON_ERASED: on_person_erased}),
         T.WORKSHOPS_EVENTS: Route({W.SAFEGUARDING_CONCERN_RECORDED: on_concern_recorded}),
     }, list[Inbound], "The Parent Hub's parenting-plan tool, accepted and withdrawn referrals, and "
                       "safeguarding concerns (which close the case's plan).")

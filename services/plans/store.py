@@ -94,3 +94,9 @@ async def add_share(conn: asyncpg.Connection, case_number: str, person_id: str, 
                     event_id: str, at: datetime) -> None:
     await conn.execute("INSERT INTO plan_shares(case_number, person_id, shared_with, emailed, event_id, shared_at) "
                        "VALUES ($1, $2, $3, $4, $5, $6)", case_number, person_id, with_, emailed, event_id, at)
+
+
+async def erase_terms(conn: asyncpg.Connection, person_id: str) -> None:
+    """The terms this parent wrote go from the plan's history; who did what, when, stays."""
+    await conn.execute("UPDATE plan_history SET terms = NULL WHERE person_id = $1 AND terms IS NOT NULL",
+                       person_id)

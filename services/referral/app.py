@@ -15,4 +15,5 @@ async def _on_start(svc: Service) -> None:
 
 
 SPEC = ServiceSpec(name="referral", package_dir=Path(__file__).parent, build_router=build_router,
-                   on_start=_on_start, timers={outcomes.NON_COMPLETION: outcomes.on_non_completion_due})
+                   on_start=_on_start, timers={outcomes.NON_COMPLETION: outcomes.on_non_completion_due,
+                                                         outcomes.RETENTION: outcomes.on_retention_due})

@@ -15,6 +15,7 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
+from ptfc.kit.erasure import erase_kept
 from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter
 from ptfc.kit.subscribe import publishes, subscribe
@@ -78,7 +79,7 @@ async def on_referral_withdrawn(ctx: Context, event: CloudEvent[R.ReferralWithdr
     await ctx.emit(T.REFERRAL_EVENTS, R.WITHDRAWAL_ACCEPTED, R.WithdrawalAccepted(
         referral_id=row["referral_id"], case_number=row["case_number"], person_id=row["person_id"],
         lot=row["lot"]))
-    await outcomes.close_hand_off(ctx, row, "withdrawn")
+    await outcomes.referral_ended(ctx, row, "withdrawn", event.time)
 
 
 async def on_cppp_session_recorded(ctx: Context, event: CloudEvent[C.CpppSessionRecorded]) -> None:
@@ -91,15 +92,23 @@ async def on_cppp_session_recorded(ctx: Context, event: CloudEvent[C.CpppSession
     await store.add_cppp_session(ctx.conn, d, event.time)
 
 
+async def on_erasure_requested(ctx: Context, event: CloudEvent[R.ErasureRequested]) -> None:
+    """This service keeps no personal data; it tells every service that does (names, addresses,
+    plan terms, kept bytes) to erase theirs. Counts and dates stay, so the figures do not change."""
+    await ctx.emit(T.REFERRAL_EVENTS, R.PERSON_ERASED, R.PersonErased(person_id=event.data.person_id,
+                                                                   cause="requested"))
+    await erase_kept(ctx.conn, event.data.person_id)  # the sent contacts, names and hand-off it kept
+
+
 PartnerReferral = Annotated[Union[CloudEvent[R.ReferralRequested], CloudEvent[R.ReferralWithdrawn],
-                                  CloudEvent[C.CpppSessionRecorded]],
+                                  CloudEvent[C.CpppSessionRecorded], CloudEvent[R.ErasureRequested]],
                             Field(description="ptfc.referral.requested.v1 | ptfc.referral.withdrawn.v1 | "
-                                              "ptfc.cppp.session-recorded.v1")]
+                                              "ptfc.cppp.session-recorded.v1 | ptfc.referral.erasure-requested.v1")]
 Facts = Union[CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued], CloudEvent[W.ParentAttended],
               CloudEvent[W.SafeguardingConcernRecorded]]
 Outbound = Union[CloudEvent[R.ReferralAccepted], CloudEvent[R.ReferralRejected],
                  CloudEvent[R.WithdrawalAccepted], CloudEvent[R.ReferralCompleted],
-                 CloudEvent[R.NonCompletionReported]]
+                 CloudEvent[R.NonCompletionReported], CloudEvent[R.PersonErased]]
 
 
 def build_router(svc) -> KafkaRouter:
@@ -107,7 +116,8 @@ def build_router(svc) -> KafkaRouter:
     subscribe(router, svc, {
         T.PARTNER_REFERRALS: Route({R.REQUESTED: on_referral_requested,
                                     R.WITHDRAWN: on_referral_withdrawn,
-                                    C.SESSION_RECORDED: on_cppp_session_recorded}, strict=True),
+                                    C.SESSION_RECORDED: on_cppp_session_recorded,
+                                    R.ERASURE_REQUESTED: on_erasure_requested}, strict=True),
         T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: outcomes.on_elearning_completed,
                                   L.CERTIFICATE_ISSUED: outcomes.on_certificate_issued}),
         T.WORKSHOPS_EVENTS: Route({W.PARENT_ATTENDED: outcomes.on_parent_attended,

@@ -1,6 +1,8 @@
 """Facts from learning and workshops that decide what the FCA and court are told."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from contracts import learning as L
 from contracts import notification as N
 from contracts import referral as R
@@ -9,11 +11,13 @@ from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import timers
 from ptfc.kit.calendar import long_date, uk_date
+from ptfc.kit.erasure import erase_kept
 from ptfc.kit.handling import Context
 from ptfc.kit.timers import TimerContext
 from services.referral import progress, store
 
 NON_COMPLETION = "non-completion-check"
+RETENTION = "retention-erasure"
 
 
 async def tell_fca_and_court(ctx, row, template: str, context: dict, court_too: bool = True) -> None:
@@ -25,10 +29,22 @@ async def tell_fca_and_court(ctx, row, template: str, context: dict, court_too: 
             subject=row["case_number"])
 
 
-async def close_hand_off(ctx, row, status: str) -> None:
-    """The lot's partner stops contacting a parent whose referral ended."""
+async def referral_ended(ctx, row, status: str, at) -> None:
+    """The lot's partner stops contacting the parent, and the clock of their data's retention starts."""
     await ctx.emit(T.partner_handoff(row["lot"]), R.PARENT_CLOSED, R.ParentClosed(
         referral_id=row["referral_id"], person_id=row["person_id"], status=status), subject=row["case_number"])
+    due = progress.erasure_due(uk_date(at), ctx.service.settings.personal_data_retention_months)
+    if due is not None:
+        await timers.schedule(ctx.conn, RETENTION, row["referral_id"], row["case_number"], due,
+                              {"person_id": row["person_id"], "closed_at": at.isoformat()})
+
+
+async def on_retention_due(ctx: TimerContext) -> None:
+    person_id, closed_at = ctx.timer.payload["person_id"], datetime.fromisoformat(ctx.timer.payload["closed_at"])
+    active, last_closed_at = await store.latest_activity(ctx.conn, person_id)
+    if progress.erase_on_retention(active, last_closed_at, closed_at):
+        await ctx.emit(T.REFERRAL_EVENTS, R.PERSON_ERASED, R.PersonErased(person_id=person_id, cause="retention"))
+        await erase_kept(ctx.conn, person_id)
 
 
 async def schedule_non_completion(conn, accepted: list[R.ReferralAccepted], deadline_days: int) -> None:
@@ -67,7 +83,7 @@ async def on_certificate_issued(ctx: Context, event: CloudEvent[L.CertificateIss
         "elearning_completed_on": long_date(d.elearning_completed_on),
         "workshop_attended_on": long_date(d.workshop_attended_on),
         "certificate_number": d.certificate_number})
-    await close_hand_off(ctx, row, "completed")
+    await referral_ended(ctx, row, "completed", event.time)
 
 
 async def on_safeguarding_concern_recorded(ctx: Context, event: CloudEvent[W.SafeguardingConcernRecorded]) -> None:
@@ -94,4 +110,4 @@ async def on_non_completion_due(ctx: TimerContext) -> None:
     await tell_fca_and_court(ctx, row, "referral_non_completion", {
         "elearning_completed": stages.elearning_completed_on is not None,
         "workshop_attended": stages.workshop_attended_on is not None})
-    await close_hand_off(ctx, row, "not_completed")
+    await referral_ended(ctx, row, "not_completed", ctx.timer.due_at)

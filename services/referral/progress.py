@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ptfc.kit.calendar import day_n, start_of
+from ptfc.kit.calendar import day_n, months_after, start_of
 
 
 def non_completion_due(day0: date, deadline_days: int) -> datetime:
@@ -30,3 +30,15 @@ def report_non_completion(status: str, stages: Stages) -> bool:
 def recipients(referral_id: str, has_court_email: bool) -> list[str]:
     """Who is told of an outcome: the FCA always, the court where its address was given."""
     return [f"fca:{referral_id}"] + ([f"court:{referral_id}"] if has_court_email else [])
+
+
+def erasure_due(closed_on: date, retention_months: int) -> datetime | None:
+    """When a closed referral's parent's personal data goes: the first moment of the same UK day
+    `retention_months` later; None when the operator keeps it (0)."""
+    return start_of(months_after(closed_on, retention_months)) if retention_months > 0 else None
+
+
+def erase_on_retention(has_active_referral: bool, last_closed_at: datetime | None, closed_at: datetime) -> bool:
+    """Only the parent's last referral's retention erases: one referred again since is in the
+    programme, or left it later, and their data stays until that referral's own retention ends."""
+    return not has_active_referral and (last_closed_at is None or last_closed_at <= closed_at)

@@ -76,3 +76,10 @@ async def add_cppp_session(conn: asyncpg.Connection, s, at: datetime) -> None:
         "INSERT INTO cppp_sessions(case_number, session_id, person_id, held_on, joint, recorded_at) "
         "SELECT $1, $2, p, $3, $4, $5 FROM unnest($6::text[]) AS p ON CONFLICT DO NOTHING",
         s.case_number, s.session_id, s.held_on, s.joint, at, list(s.attended_person_ids))
+
+
+async def latest_activity(conn: asyncpg.Connection, person_id: str) -> tuple[bool, datetime | None]:
+    """Whether the person has an active referral now, and when their last one closed."""
+    row = await conn.fetchrow("SELECT bool_or(status = 'active') AS active, max(closed_at) AS last_closed "
+                              "FROM referrals WHERE person_id = $1", person_id)
+    return bool(row["active"]), row["last_closed"]

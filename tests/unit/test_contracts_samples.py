@@ -71,6 +71,10 @@ SAMPLES: dict[str, list[dict]] = {
             "fca": {"name": "Fay Adviser", "email": "fay.adviser@cafcass.example"},
             "plan_suitable": True, "cppp": {"proceedings": "section_7", "consent": True}}),
     ],
+    "ptfc.referral.erasure-requested.v1": [
+        envelope(9, CAFCASS, "ptfc.referral.erasure-requested.v1",
+                 {"person_id": PERSON, "reason": "Data subject's request, approved by Cafcass"}),
+    ],
     "ptfc.cppp.session-recorded.v1": [
         envelope(8, CAFCASS, "ptfc.cppp.session-recorded.v1", {
             "case_number": CASE, "session_id": "CPPP-LS-0003", "held_on": "2026-11-20",

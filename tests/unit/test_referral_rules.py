@@ -1,7 +1,7 @@
 """Referral intake and outcome rules (pure)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -147,3 +147,16 @@ def test_history_from_the_statuses_of_earlier_referrals():
     assert domain.History.of({"active", "withdrawn"}) == domain.History(active=True, earlier=True)
     for ended in ("withdrawn", "completed", "not_completed"):
         assert domain.History.of({ended, "rejected"}) == domain.History(earlier=True)
+
+
+def test_retention_erases_on_the_same_uk_day_months_later_and_0_keeps_data():
+    assert progress.erasure_due(date(2026, 11, 2), 6).isoformat() == "2027-05-02T00:00:00+01:00"
+    assert progress.erasure_due(date(2026, 8, 31), 6).date() == date(2027, 2, 28)  # a shorter month
+    assert progress.erasure_due(date(2026, 8, 31), 0) is None
+
+
+def test_only_the_last_referrals_retention_erases():
+    closed = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    assert progress.erase_on_retention(False, closed, closed)
+    assert not progress.erase_on_retention(True, closed, closed)  # referred again: in the programme
+    assert not progress.erase_on_retention(False, closed + timedelta(days=40), closed)  # left later
