@@ -217,6 +217,10 @@ def main(n: int, rate: float = 0.0) -> int:
         print(f"ratio end to end / baseline: {got / base_rate:.2f}   goal of >= 500 referrals/s end to end: {verdict}")
         print("CPU seconds during the run: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()))
         print("peak memory (VmHWM): " + ", ".join(f"{label} {peak_mb(p.pid):.0f} MB" for label, _, p in procs))
+        supervisor.stop_all(procs)  # the reporting figures below get the machine to themselves
+        procs = []
+        from ptfc.bench_reporting import main_part
+        main_part(bootstrap, env["DATABASE_URL"])
         return 0
     finally:
         database.stop_everything(procs, sink, started)

@@ -87,6 +87,7 @@ def _reissue(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    import asyncpg
     from ptfc.kit.settings import Settings
     from services.reporting import cli as reporting
     from services.reporting.report import ReportError
@@ -100,7 +101,55 @@ def _report(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (OSError, asyncpg.PostgresError) as exc:  # type only: the text may name the server
+        print(f"error: cannot read the reporting database ({type(exc).__name__})", file=sys.stderr)
+        return 1
     print(reporting.render(doc, args.format), end="" if args.format == "csv" else "\n")
+    return 0
+
+
+def _deadletters(args: argparse.Namespace) -> int:
+    from ptfc import deadletters as dl
+    from ptfc.kit.settings import Settings
+    settings = Settings()
+    letters = asyncio.run(dl.read_all(settings))
+    try:
+        if args.op == "list":
+            print(dl.summary(letters) + ("\n\n" + dl.listing(letters) if letters else ""))
+        elif args.op == "show":
+            print(dl.show(dl.find(letters, args.ref)))
+        else:
+            corrected = Path(args.file).read_bytes() if args.file else None
+            topic = asyncio.run(dl.replay(settings, dl.find(letters, args.ref), corrected, args.new_id))
+            print(f"sent back to {topic}")
+    except (LookupError, ValueError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    import json
+    from ptfc.kit.settings import Settings
+    from services.reporting.status import render, status
+    try:
+        doc = asyncio.run(status(Settings()))
+    except Exception as exc:  # type only: the text may name a server or a password
+        print(f"error: cannot read the broker or the reporting database ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    print(json.dumps(doc, indent=2) if args.json else render(doc))
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from ptfc.kit.settings import Settings
+    from services.referral.cli import erase
+    try:
+        event_id = asyncio.run(erase(Settings(), args.person_id, args.reason))
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"erasure requested (event {event_id}); every service erases the person's data as it reads it")
     return 0
 
 
@@ -156,6 +205,26 @@ def main(argv: list[str] | None = None) -> int:
     fmt.add_argument("--json", dest="format", action="store_const", const="json", default="table")
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
     rp.set_defaults(fn=_report)
+    er = sub.add_parser("erase", help="erase a person's personal data in every service (counts stay)")
+    er.add_argument("person_id")
+    er.add_argument("--reason", help="why (kept with the request, e.g. the request's reference)")
+    er.set_defaults(fn=_erase)
+    dlp = sub.add_parser("deadletters", help="what was refused: list, show one, replay one").add_subparsers(
+        dest="op", required=True)
+    dlp.add_parser("list", help="counts by service, origin and reason, then every dead letter").set_defaults(
+        fn=_deadletters)
+    for op, text in (("show", "headers and (unless withheld) the bytes of one dead letter"),
+                     ("replay", "send one back to its origin topic (fixed system or --file corrected)")):
+        sp = dlp.add_parser(op, help=text)
+        sp.add_argument("ref", help="partition:offset on ptfc.deadletter, as `list` shows")
+        if op == "replay":
+            sp.add_argument("--file", help="a corrected message (the whole CloudEvents JSON) to send instead")
+            sp.add_argument("--new-id", action="store_true", help="give the replay an id of its own (needed "
+                            "when the refused message was decoded: its id counts as seen)")
+        sp.set_defaults(fn=_deadletters)
+    st = sub.add_parser("status", help="each service's consumer lag and the dead letters by reason")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(fn=_status)
     sub.add_parser("demo", help="send a few whole cases as the partners would (after `make run`)").set_defaults(fn=_demo)
     b = sub.add_parser("bench", help="end-to-end referral throughput and latency (prints figures)")
     b.add_argument("--referrals", type=int, default=5000)

@@ -13,6 +13,7 @@ SERVICES = {
     "notifications": "services.notifications.app",
     "workshops": "services.workshops.app",
     "plans": "services.plans.app",
+    "reporting": "services.reporting.app",
 }
 
 

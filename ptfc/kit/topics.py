@@ -5,7 +5,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
 from contracts.lots import LOTS
-from contracts.topics import all_topics, namespaced
+from contracts.topics import (LEARNING_EVENTS, PARTNER_LEARNING, PLANS_EVENTS, REFERRAL_EVENTS, WORKSHOPS_EVENTS,
+                             all_topics, namespaced)
 from ptfc.kit.logging import get_logger
 from ptfc.kit.retry import TRANSIENT, until_available
 from ptfc.kit.settings import Settings
@@ -15,6 +16,16 @@ log = get_logger()
 # yet, metadata not ready): any KafkaError is worth another try. A topic the broker refuses
 # (e.g. a bad replication factor) is raised as a RuntimeError instead: retrying cannot help.
 BROKER_STARTING = TRANSIENT + (KafkaError,)
+# The topics the KPI report reads keep their whole history: `ptfc report rebuild` replays them
+# from the beginning (services/reporting). Topics created before this need it set by hand.
+KEEP_HISTORY = frozenset({REFERRAL_EVENTS, LEARNING_EVENTS, WORKSHOPS_EVENTS, PLANS_EVENTS, PARTNER_LEARNING})
+
+
+def topic_configs(settings: Settings, name: str) -> dict[str, str]:
+    configs = {"max.message.bytes": str(4 * 1024 * 1024)}
+    if name in {namespaced(settings.topic_namespace, t) for t in KEEP_HISTORY}:
+        configs["retention.ms"] = "-1"
+    return configs
 
 
 async def ensure_topics(settings: Settings, lots: list[str] | None = None,
@@ -36,7 +47,7 @@ async def _create_missing(settings: Settings, names: list[str]) -> list[str]:
             return []
         response = await admin.create_topics([
             NewTopic(n, settings.kafka_topic_partitions, settings.kafka_replication_factor,
-                     topic_configs={"max.message.bytes": str(4 * 1024 * 1024)})
+                     topic_configs=topic_configs(settings, n))
             for n in missing])
         created = []
         for topic, code, *message in response.topic_errors:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -56,8 +57,13 @@ def main(root: Path) -> int:
         settings = Settings(kafka_bootstrap_servers=f"127.0.0.1:{kafka_port}")
         asyncio.run(ensure_topics(settings))
         print(f"  topics and {len(roles)} databases ready; starting {len(insts)} services:")
+        # The operator console's token: the one set, else a new one per run (printed once, below).
+        token = os.environ.get("OPERATOR_API_TOKEN") or secrets.token_urlsafe(24)
+        names = [f"{name}.{lot}" if lot else name for name, lot in insts]
         env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
-               "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none"}
+               "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_SECURITY": "none",
+               "OPERATOR_API_TOKEN": token, "REPORTING_HEALTH_URLS": ",".join(
+                   f"{n}=http://127.0.0.1:{http_base + i}/health/ready" for i, n in enumerate(names))}
         procs = []
         for i, (name, lot) in enumerate(insts):
             role = roles[f"{name}.{lot}" if lot else name]
@@ -66,6 +72,9 @@ def main(root: Path) -> int:
             procs.append(supervisor.spawn(name, lot, env_i, http_base + i, str(logs)))
         ok = supervisor.wait_ready(procs)
         print("all services are up. Ctrl-C stops everything." if ok else "some services are not up; see .var/logs")
+        if "reporting" in names:
+            print(f"operator console: http://127.0.0.1:{http_base + names.index('reporting')}/console  (token: "
+                  + ("OPERATOR_API_TOKEN as set" if os.environ.get("OPERATOR_API_TOKEN") else token) + ")")
         while all(p.poll() is None for _, _, p in procs):
             time.sleep(0.5)
         print("a service exited; stopping everything (see .var/logs)", file=sys.stderr)
