@@ -16,6 +16,9 @@ INVITATION_SENT = "ptfc.learning.invitation-sent.v1"
 INVITATION_REISSUE_REQUESTED = "ptfc.learning.invitation-reissue-requested.v1"
 ELEARNING_COMPLETED = "ptfc.learning.elearning-completed.v1"
 CERTIFICATE_ISSUED = "ptfc.learning.certificate-issued.v1"
+# The three workshop-feedback answers the programme's figures count, and nothing else of the answers
+# (which may hold a parent's own words): the report reads this, not the partner topic.
+FEEDBACK_RECORDED = "ptfc.learning.feedback-recorded.v1"
 # Internal and sensitive (a name): written by the referral service at acceptance to the learning
 # service's own input topic `ptfc.learning.names`, read only by learning, never on an events topic.
 CERTIFICATE_NAME_RECORDED = "ptfc.learning.certificate-name-recorded.v1"
@@ -71,3 +74,11 @@ class CertificateNameRecorded(WireModel):
 
     person_id: str = Field(min_length=1, max_length=100)
     display_name: str = Field(min_length=1, max_length=401)  # given + " " + family name, 200 each
+
+
+class FeedbackRecorded(WireModel):
+    person_id: str
+    submitted_at: AwareDatetime
+    clearer_understanding: bool
+    child_at_centre: bool
+    satisfaction: int = Field(ge=1, le=5)

@@ -39,6 +39,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     learning.INVITATION_SENT: learning.InvitationSent,
     learning.ELEARNING_COMPLETED: learning.ElearningCompleted,
     learning.CERTIFICATE_ISSUED: learning.CertificateIssued,
+    learning.FEEDBACK_RECORDED: learning.FeedbackRecorded,
     learning.CERTIFICATE_NAME_RECORDED: learning.CertificateNameRecorded,
     workshop.PARENT_ATTENDED: workshop.ParentAttended,
     workshop.SAFEGUARDING_CONCERN_RECORDED: workshop.SafeguardingConcernRecorded,

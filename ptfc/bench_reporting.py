@@ -52,10 +52,9 @@ def facts(n: int, run: str) -> list[tuple[str, str, object, datetime, str]]:
                 out.append((T.WORKSHOPS_EVENTS, W.PARENT_ATTENDED, W.ParentAttended(
                     person_id=person, session_id=f"SB-{i}", lot=DEFAULT_AREA_TO_LOT[area], attended_on=ended.date(),
                     recorded_at=ended, ended_at=ended), ended, case))
-                out.append((T.PARTNER_LEARNING, L.SURVEY_SUBMITTED, L.SurveySubmitted(
-                    person_id=person, survey="workshop-feedback", answers={
-                        "clearer_understanding": rng.random() < 0.9, "child_at_centre": rng.random() < 0.97,
-                        "satisfaction": rng.choice([3, 4, 5, 5])}), ended, case))
+                out.append((T.LEARNING_EVENTS, L.FEEDBACK_RECORDED, L.FeedbackRecorded(
+                    person_id=person, submitted_at=ended, clearer_understanding=rng.random() < 0.9,
+                    child_at_centre=rng.random() < 0.97, satisfaction=rng.choice([3, 4, 5, 5])), ended, case))
         if rng.random() < 0.45:
             out.append((T.PLANS_EVENTS, P.PLAN_VIEWED, P.PlanViewedFact(case_number=case, person_id=person),
                         at + timedelta(days=20), case))

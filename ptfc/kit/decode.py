@@ -39,12 +39,9 @@ def envelope_model(event_type: str) -> type[CloudEvent]:
 
 def decode(rec: Any, route: Any) -> Decoded:
     try:
-        decoded = _decode(rec, route)
+        return _decode(rec, route)
     except Exception as exc:  # a case nobody foresaw is still this message's, not the partition's
-        decoded = Decoded(rec, reason=f"could not be decoded: {type(exc).__name__}")
-    if decoded.reason is not None and getattr(route, "observer", False):
-        return Decoded(rec)  # the topic's owner dead-letters it; a second copy would only confuse
-    return decoded
+        return Decoded(rec, reason=f"could not be decoded: {type(exc).__name__}")
 
 
 def _decode(rec: Any, route: Any) -> Decoded:

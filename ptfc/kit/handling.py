@@ -53,11 +53,8 @@ async def call(handler: Any, ctx: Context) -> None:
 @dataclass
 class Route:
     """Handlers for one topic. `strict`: a type with no handler is a dead letter (partner topics);
-    otherwise it is someone else's fact and is skipped (internal topics). `observer`: another
-    service owns this (partner) topic and dead-letters what it refuses; a message this one cannot
-    decode is skipped here, so a partner sees one dead letter per refusal, not one per reader."""
+    otherwise it is someone else's fact and is skipped (internal topics)."""
 
     handlers: dict[str, Handler]
     strict: bool = False
-    observer: bool = False
     accepts: frozenset[str] = field(default_factory=frozenset)

@@ -5,8 +5,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
 from contracts.lots import LOTS
-from contracts.topics import (LEARNING_EVENTS, PARTNER_LEARNING, PLANS_EVENTS, REFERRAL_EVENTS, WORKSHOPS_EVENTS,
-                             all_topics, namespaced)
+from contracts.topics import LEARNING_EVENTS, PLANS_EVENTS, REFERRAL_EVENTS, WORKSHOPS_EVENTS, all_topics, namespaced
 from ptfc.kit.logging import get_logger
 from ptfc.kit.retry import TRANSIENT, until_available
 from ptfc.kit.settings import Settings
@@ -18,7 +17,8 @@ log = get_logger()
 BROKER_STARTING = TRANSIENT + (KafkaError,)
 # The topics the KPI report reads keep their whole history: `ptfc report rebuild` replays them
 # from the beginning (services/reporting). Topics created before this need it set by hand.
-KEEP_HISTORY = frozenset({REFERRAL_EVENTS, LEARNING_EVENTS, WORKSHOPS_EVENTS, PLANS_EVENTS, PARTNER_LEARNING})
+# None of these carries a name, address or free text; partner input (which does) is not kept forever.
+KEEP_HISTORY = frozenset({REFERRAL_EVENTS, LEARNING_EVENTS, WORKSHOPS_EVENTS, PLANS_EVENTS})
 
 
 def topic_configs(settings: Settings, name: str) -> dict[str, str]:

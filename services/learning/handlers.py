@@ -98,7 +98,8 @@ Inbound = Union[CloudEvent[L.AccountActivated], CloudEvent[L.ModuleCompleted], C
                 CloudEvent[L.InvitationReissueRequested], CloudEvent[R.ReferralAccepted],
                 CloudEvent[R.WithdrawalAccepted], CloudEvent[W.ParentAttended],
                 CloudEvent[L.CertificateNameRecorded], CloudEvent[R.PersonErased]]
-Outbound = Union[CloudEvent[L.InvitationSent], CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued]]
+Outbound = Union[CloudEvent[L.InvitationSent], CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued],
+                 CloudEvent[L.FeedbackRecorded]]
 
 
 def build_router(svc) -> KafkaRouter:

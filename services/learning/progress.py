@@ -51,9 +51,12 @@ async def module_completed(ctx, parent, module: str, at: datetime) -> None:
 async def survey_submitted(ctx, parent, data: L.SurveySubmitted, at: datetime) -> None:
     if data.survey == feedback.WORKSHOP_FEEDBACK:
         try:
-            feedback.workshop_feedback(data.answers)
+            fb = feedback.workshop_feedback(data.answers)
         except ValueError as exc:
             raise DeadLetter(f"workshop-feedback: {exc}") from None
+        await ctx.emit(T.LEARNING_EVENTS, L.FEEDBACK_RECORDED, L.FeedbackRecorded(
+            person_id=parent["person_id"], submitted_at=at, clearer_understanding=fb.clearer_understanding,
+            child_at_centre=fb.child_at_centre, satisfaction=fb.satisfaction))
     await store.save_survey(ctx.conn, parent["referral_id"], data.survey, data.answers, at)
 
 

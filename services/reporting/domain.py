@@ -23,17 +23,6 @@ class Survey(NamedTuple):
     high_satisfaction: bool
 
 
-def survey_of(answers: dict[str, Any]) -> Survey | None:
-    """The three booleans kept from workshop feedback (never the answers); None if the answers
-    lack them (learning refuses such a submission, so it is not counted here either)."""
-    clearer, child, score = (answers.get(k) for k in ("clearer_understanding", "child_at_centre", "satisfaction"))
-    if not isinstance(clearer, bool) or not isinstance(child, bool):
-        return None
-    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        return None
-    return Survey(clearer, child, score >= HIGH_SATISFACTION)
-
-
 class Row(NamedTuple):
     """One accepted referral and every fact about its parent. A NamedTuple, not a dataclass: the
     report builds 10,000 of these per request: 0.7 µs each here, a frozen dataclass 2.7 µs."""

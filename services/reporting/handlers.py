@@ -50,13 +50,11 @@ async def on_certificate(ctx: Context, event: CloudEvent[L.CertificateIssued]) -
     await store.certificate_issued(ctx.conn, event.data.person_id)
 
 
-async def on_survey(ctx: Context, event: CloudEvent[L.SurveySubmitted]) -> None:
-    """Only workshop feedback, only its three booleans; answers learning refuses are not counted."""
-    if event.data.survey != "workshop-feedback":
-        return
-    survey = domain.survey_of(event.data.answers)
-    if survey is not None:
-        await store.survey(ctx.conn, event.data.person_id, event.time, survey)
+async def on_feedback(ctx: Context, event: CloudEvent[L.FeedbackRecorded]) -> None:
+    """Workshop feedback as learning accepted it: the three answers the figures count, no more."""
+    d = event.data
+    await store.survey(ctx.conn, d.person_id, d.submitted_at, domain.Survey(
+        d.clearer_understanding, d.child_at_centre, d.satisfaction >= domain.HIGH_SATISFACTION))
 
 
 async def on_attended(ctx: Context, event: CloudEvent[W.ParentAttended]) -> None:
@@ -90,18 +88,17 @@ async def on_plan_completed(ctx: Context, event: CloudEvent[P.PlanCompleted]) ->
 ROUTES = {
     T.REFERRAL_EVENTS: Route({R.ACCEPTED: on_accepted, R.REJECTED: on_rejected, R.WITHDRAWAL_ACCEPTED: on_withdrawn,
                               R.COMPLETED: on_completed, R.NON_COMPLETION_REPORTED: on_non_completion}),
-    T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: on_elearning_completed, L.CERTIFICATE_ISSUED: on_certificate}),
+    T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: on_elearning_completed, L.CERTIFICATE_ISSUED: on_certificate,
+                              L.FEEDBACK_RECORDED: on_feedback}),
     T.WORKSHOPS_EVENTS: Route({W.PARENT_ATTENDED: on_attended, W.FOLLOW_UP_DUE: _follow_up("due"),
                                W.FOLLOW_UP_OUTCOME_RECORDED: _follow_up("done"),
                                W.FOLLOW_UP_OVERDUE: _follow_up("overdue")}),
     T.PLANS_EVENTS: Route({P.PLAN_VIEWED: on_plan_viewed, P.PLAN_OPENED: on_plan_opened,
                            P.AREA_UPDATED: on_area_updated, P.PLAN_COMPLETED: on_plan_completed}),
-    # Learning owns the Parent Hub's topic and dead-letters what it refuses; here it is only read.
-    T.PARTNER_LEARNING: Route({L.SURVEY_SUBMITTED: on_survey}, observer=True),
 }
 Inbound = Union[CloudEvent[R.ReferralAccepted], CloudEvent[R.ReferralRejected], CloudEvent[R.WithdrawalAccepted],
                 CloudEvent[R.ReferralCompleted], CloudEvent[R.NonCompletionReported],
-                CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued], CloudEvent[L.SurveySubmitted],
+                CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued], CloudEvent[L.FeedbackRecorded],
                 CloudEvent[W.ParentAttended], CloudEvent[W.FollowUpDue], CloudEvent[W.FollowUpOutcomeRecorded],
                 CloudEvent[W.FollowUpOverdue], CloudEvent[P.PlanViewedFact], CloudEvent[P.PlanOpenedFact],
                 CloudEvent[P.PlanAreaUpdated], CloudEvent[P.PlanCompleted]]
@@ -111,7 +108,7 @@ def build_router(svc) -> KafkaRouter:
     router = KafkaRouter()
     subscribe(router, svc, ROUTES, list[Inbound],
               "The facts the KPI report counts: referrals and their outcomes, e-learning, attendance, "
-              "follow-up calls, parenting plans, and the Parent Hub's workshop feedback.")
+              "follow-up calls, parenting plans, and workshop feedback (three answers, as learning accepted it).")
     publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
     subscribe_dead_letters(router, svc)
     return router

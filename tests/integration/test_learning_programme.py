@@ -195,6 +195,13 @@ async def test_progress_reminders_reissue_and_surveys(settings, producer):
         assert report["child_at_centre"] == {"count": 1, "percent": 50.0}
         assert report["high_satisfaction"] == {"count": 1, "percent": 50.0}
         assert a.person not in str(report) and b.person not in str(report)
+        # What the KPI report counts: the three answers of each accepted feedback, nothing else.
+        recorded = await events.wait_for(lambda es: len(of(es, L.FEEDBACK_RECORDED)) >= 3 and of(es, L.FEEDBACK_RECORDED),
+                                         what="feedback facts")
+        assert sorted((e["data"]["person_id"], e["data"]["satisfaction"]) for e in recorded) == sorted(
+            [(a.person, 5), (a.person, 4), (b.person, 2)])
+        assert all(set(e["data"]) == {"person_id", "submitted_at", "clearer_understanding", "child_at_centre",
+                                      "satisfaction"} for e in recorded)
 
         # Reissue: by the operator's command for b; refused for a, whose account is active.
         await cli.reissue(svc.settings, b.person)

@@ -72,12 +72,11 @@ class Facts:
             person_id=person, session_id=session, lot="lot-north", attended_on=date.fromisoformat(day),
             recorded_at=utc(day, 16)), case, utc(day, 16))
 
-    async def survey(self, case: str, person: str, at: datetime, clearer: bool, child: bool, score: int,
-                     survey: str = "workshop-feedback") -> None:
-        await self.send(T.PARTNER_LEARNING, L.SURVEY_SUBMITTED, L.SurveySubmitted(
-            person_id=person, survey=survey, answers={"clearer_understanding": clearer, "child_at_centre": child,
-                                                      "satisfaction": score, "comments": "free text, never kept"}),
-            case, at, source="/partners/parent-hub/learning")
+    async def survey(self, case: str, person: str, at: datetime, clearer: bool, child: bool, score: int) -> None:
+        """Workshop feedback as learning publishes it once it accepted the Parent Hub's answers."""
+        await self.send(T.LEARNING_EVENTS, L.FEEDBACK_RECORDED, L.FeedbackRecorded(
+            person_id=person, submitted_at=at, clearer_understanding=clearer, child_at_centre=child,
+            satisfaction=score), case, at)
 
     async def follow_up(self, case: str, person: str, type_: str, model, at: datetime) -> None:
         await self.send(T.WORKSHOPS_EVENTS, type_, model(person_id=person, session_id="S1", lot="lot-north",
@@ -119,7 +118,6 @@ async def test_every_kpi_figure_of_a_back_dated_cohort_and_its_areas(settings, p
         await f.survey(c1, p1, utc("2026-05-07"), False, False, 1)
         await f.survey(c1, p2, utc("2026-05-08"), True, False, 3)
         await f.survey(c3, p3, utc("2026-05-08"), False, False, 4)
-        await f.survey(c4, p4, utc("2026-04-22"), True, True, 5, survey="progress")  # not workshop feedback
         await f.send(T.PLANS_EVENTS, P.PLAN_VIEWED, P.PlanViewedFact(case_number=c1, person_id=p1), c1, utc("2026-04-03"))
         await f.send(T.PLANS_EVENTS, P.AREA_UPDATED, P.PlanAreaUpdated(
             case_number=c1, area="money", person_id=p2, action="proposed", state="proposed", final=False), c1,
@@ -229,20 +227,3 @@ async def test_the_route_needs_the_operator_token_and_explains_bad_input(setting
                                (APRIL + "&lot=lot-mars", "unknown lot"), (APRIL + "&cafcass_area=Q7", "unknown cafcass_area")]:
             status, body = await asyncio.to_thread(get, svc.http_port, query, token)
             assert status == 400 and body["error"].startswith(message), (query, body)
-
-
-async def test_refusals_on_the_parent_hub_topic_are_left_to_learning(settings, producer):
-    """Learning owns ptfc.partner.learning and dead-letters what it refuses; reporting only reads
-    it, so a partner sees one dead letter per bad message, not two."""
-    async with running(SPEC, settings) as svc:
-        f, case, person = Facts(svc, producer), uid("C"), uid("P")
-        topic = svc.topic(T.PARTNER_LEARNING)
-        await publish(producer, topic, b"not json", case)
-        bad = envelope(L.SURVEY_SUBMITTED, {"person_id": person, "survey": "workshop-feedback", "answers": "yes"},
-                       subject=case, source="/partners/parent-hub/learning")
-        await publish(producer, topic, bad, case)
-        await f.survey(case, person, utc("2026-05-08"), True, True, 5)  # same key: read after the two above
-        await eventually(lambda: svc.pool.fetchval("SELECT count(*) = 1 FROM surveys WHERE person_id = $1", person),
-                         what="the valid survey kept")
-        assert await svc.pool.fetchval("SELECT count(*) FROM dead_letters") == 0
-        assert await svc.pool.fetchval("SELECT count(*) FROM inbox") == 1

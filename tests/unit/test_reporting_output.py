@@ -50,7 +50,8 @@ def test_the_topics_the_report_replays_keep_their_history():
     from ptfc.kit.settings import Settings
     from ptfc.kit.topics import topic_configs
     s = Settings(topic_namespace="ns1")
-    for topic in ("ptfc.referral.events", "ptfc.learning.events", "ptfc.workshops.events", "ptfc.plans.events",
-                  "ptfc.partner.learning"):
+    for topic in ("ptfc.referral.events", "ptfc.learning.events", "ptfc.workshops.events", "ptfc.plans.events"):
         assert topic_configs(s, f"ns1.{topic}")["retention.ms"] == "-1"
-    assert "retention.ms" not in topic_configs(s, "ns1.ptfc.notifications.requests")  # contact details: not kept
+    # Contact details and partner input (names, free text) are not kept forever: the report needs neither.
+    for topic in ("ptfc.notifications.requests", "ptfc.partner.learning", "ptfc.partner.referrals"):
+        assert "retention.ms" not in topic_configs(s, f"ns1.{topic}")

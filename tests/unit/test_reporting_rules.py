@@ -75,13 +75,6 @@ def test_filters_narrow_by_programme_lot_and_area():
     assert report.kpi(f(cafcass_area="A1"), rows, [])["referrals"] == 1
 
 
-def test_survey_keeps_three_booleans_and_refuses_bad_answers():
-    assert domain.survey_of({"clearer_understanding": True, "child_at_centre": False, "satisfaction": 4,
-                             "comments": "free text"}) == Survey(True, False, True)
-    assert domain.survey_of({"clearer_understanding": True, "child_at_centre": True, "satisfaction": 3}).high_satisfaction is False
-    assert domain.survey_of({"clearer_understanding": "yes", "child_at_centre": True, "satisfaction": 5}) is None
-    assert domain.survey_of({"clearer_understanding": True, "child_at_centre": True, "satisfaction": True}) is None
-
 
 def test_an_empty_cohort_gives_zeros_and_null_percents():
     doc = report.kpi(f(), [], [])
