@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from contracts.lots import load_area_table
 from ptfc.kit.api import bearer_token, errors
-from services.reporting import report, store
+from services.reporting import report, store_report
 from services.reporting.console import add_console
 
 
@@ -38,9 +38,8 @@ def add_routes(svc) -> APIRouter:
             raise HTTPException(400, str(exc)) from None
         if svc.pool is None:
             raise HTTPException(503, "the read model is not ready yet")
-        async with svc.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-            rows, rejections = await store.rows(conn, f), await store.rejections(conn, f)
-        return report.kpi(f, rows, rejections)
+        async with svc.pool.acquire() as conn:
+            return await store_report.kpi(conn, f)
 
     add_console(router, svc, areas, operator_token)
     return router

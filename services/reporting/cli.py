@@ -13,7 +13,7 @@ from contracts.lots import load_area_table
 from ptfc.kit import db
 from ptfc.kit.service import database_of
 from ptfc.kit.settings import Settings
-from services.reporting import report, store
+from services.reporting import report, store, store_report
 
 
 async def _connect(settings: Settings) -> asyncpg.Connection:
@@ -27,11 +27,9 @@ async def kpi(settings: Settings, start: str | None, end: str | None, programme:
                        areas=load_area_table(settings.lot_table_file))
     conn = await _connect(settings)
     try:
-        async with conn.transaction(isolation="repeatable_read", readonly=True):
-            rows, rejections = await store.rows(conn, f), await store.rejections(conn, f)
+        return await store_report.kpi(conn, f)
     finally:
         await conn.close()
-    return report.kpi(f, rows, rejections)
 
 
 async def rebuild(settings: Settings) -> int:

@@ -21,7 +21,7 @@ from contracts.lots import LOTS
 from ptfc.kit.calendar import uk_date
 from ptfc.kit.logging import get_logger
 from services.reporting import console_auth as auth
-from services.reporting import console_view, ops, report, store
+from services.reporting import console_view, ops, report, store, store_report
 
 log = get_logger()
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
@@ -80,8 +80,8 @@ def add_console(router: APIRouter, svc, areas: dict[str, str], token_of) -> None
             values["error"], f = "the read model is not ready yet: try again in a moment", None
         state = asyncio.create_task(system_state(svc))
         if f is not None:
-            async with svc.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-                rows, rejections = await store.rows(conn, f), await store.rejections(conn, f)
+            async with svc.pool.acquire() as conn:
+                rows, rejections = await store_report.read(conn, f)
             doc = report.kpi(f, rows, rejections)
             async with _drawing:
                 values["charts"] = await asyncio.to_thread(console_view.chart_list, f, rows, doc)

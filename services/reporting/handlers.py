@@ -14,14 +14,18 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit.calendar import uk_date
-from ptfc.kit.handling import Context, Route
+from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.subscribe import publishes, subscribe
 from services.reporting import domain, store
 from services.reporting.deadletters import subscribe_dead_letters
 
 
-async def on_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:
-    await store.add_referral(ctx.conn, event.data)
+# The facts a rebuild reads by the ten thousand are set-based (@batched: one statement per run);
+# the rarer ones stay one at a time.
+
+@batched
+async def on_accepted(ctxs: list[Context]) -> None:
+    await store.add_referrals(ctxs[0].conn, [c.event.data for c in ctxs])
 
 
 async def on_rejected(ctx: Context, event: CloudEvent[R.ReferralRejected]) -> None:
@@ -42,23 +46,26 @@ async def on_non_completion(ctx: Context, event: CloudEvent[R.NonCompletionRepor
     await store.add_outcome(ctx.conn, event.data.referral_id, "not_completed")
 
 
-async def on_elearning_completed(ctx: Context, event: CloudEvent[L.ElearningCompleted]) -> None:
-    await store.elearning_completed(ctx.conn, event.data.person_id, event.data.completed_at)
+@batched
+async def on_elearning_completed(ctxs: list[Context]) -> None:
+    await store.elearning_completed(ctxs[0].conn, [(c.event.data.person_id, c.event.data.completed_at) for c in ctxs])
 
 
 async def on_certificate(ctx: Context, event: CloudEvent[L.CertificateIssued]) -> None:
     await store.certificate_issued(ctx.conn, event.data.person_id)
 
 
-async def on_feedback(ctx: Context, event: CloudEvent[L.FeedbackRecorded]) -> None:
+@batched
+async def on_feedback(ctxs: list[Context]) -> None:
     """Workshop feedback as learning accepted it: the three answers the figures count, no more."""
-    d = event.data
-    await store.survey(ctx.conn, d.person_id, d.submitted_at, domain.Survey(
+    await store.surveys(ctxs[0].conn, [(d.person_id, d.submitted_at, domain.Survey(
         d.clearer_understanding, d.child_at_centre, d.satisfaction >= domain.HIGH_SATISFACTION))
+        for d in (c.event.data for c in ctxs)])
 
 
-async def on_attended(ctx: Context, event: CloudEvent[W.ParentAttended]) -> None:
-    await store.attended(ctx.conn, event.data.person_id, event.data.attended_on)
+@batched
+async def on_attended(ctxs: list[Context]) -> None:
+    await store.attended(ctxs[0].conn, [(c.event.data.person_id, c.event.data.attended_on) for c in ctxs])
 
 
 def _follow_up(column: str):
@@ -68,17 +75,18 @@ def _follow_up(column: str):
     return handler
 
 
-async def on_plan_viewed(ctx: Context, event: CloudEvent[P.PlanViewedFact]) -> None:
-    await store.plan_activity(ctx.conn, event.data.person_id)
+@batched
+async def on_plan_viewed(ctxs: list[Context]) -> None:
+    await store.plan_activity(ctxs[0].conn, [c.event.data.person_id for c in ctxs])
 
 
 async def on_plan_opened(ctx: Context, event: CloudEvent[P.PlanOpenedFact]) -> None:
-    await store.plan_activity(ctx.conn, event.data.opened_by)
+    await store.plan_activity(ctx.conn, [event.data.opened_by])
 
 
 async def on_area_updated(ctx: Context, event: CloudEvent[P.PlanAreaUpdated]) -> None:
     """A proposal or a response: the parent started the plan."""
-    await store.plan_activity(ctx.conn, event.data.person_id)
+    await store.plan_activity(ctx.conn, [event.data.person_id])
 
 
 async def on_plan_completed(ctx: Context, event: CloudEvent[P.PlanCompleted]) -> None:

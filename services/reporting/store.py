@@ -7,19 +7,25 @@ from datetime import date, datetime
 import asyncpg
 
 from contracts.referral import ReferralAccepted
-from services.reporting.domain import Row, Survey
-from services.reporting.report import Filters, Rejection
+from services.reporting.domain import Survey
 
 READ_MODEL = ("referrals", "referral_outcomes", "rejections", "elearning", "certificates", "attendance",
               "follow_ups", "surveys", "plan_activity", "plan_completions")
 
 
-async def add_referral(conn: asyncpg.Connection, a: ReferralAccepted) -> None:
-    await conn.execute(
-        "INSERT INTO referrals(referral_id, person_id, case_number, programme, route, lot, cafcass_area, "
-        "referred_on, ordered_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (referral_id) DO NOTHING",
-        a.referral_id, a.person_id, a.case_number, a.programme, a.route, a.lot, a.cafcass_area,
-        a.referred_on, a.ordered_on)
+# The writes a rebuild makes by the ten thousand take a run of facts at once (one statement per
+# run): a fact's key may repeat within a run, so each run is first folded per key the way the
+# upsert would have folded the facts one by one (min, max, or the last by event time).
+
+
+async def add_referrals(conn: asyncpg.Connection, accepted: list[ReferralAccepted]) -> None:
+    if accepted:
+        await conn.execute(
+            "INSERT INTO referrals(referral_id, person_id, case_number, programme, route, lot, cafcass_area, "
+            "referred_on, ordered_on) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+            "$5::text[], $6::text[], $7::text[], $8::date[], $9::date[]) ON CONFLICT (referral_id) DO NOTHING",
+            *zip(*[(a.referral_id, a.person_id, a.case_number, a.programme, a.route, a.lot, a.cafcass_area,
+                    a.referred_on, a.ordered_on) for a in accepted]))
 
 
 async def add_outcome(conn: asyncpg.Connection, referral_id: str, outcome: str) -> None:
@@ -32,19 +38,32 @@ async def add_rejection(conn: asyncpg.Connection, referral_id: str, on: date, co
                        "ON CONFLICT (referral_id) DO UPDATE SET rejected_on = $2, codes = $3", referral_id, on, codes)
 
 
-async def elearning_completed(conn: asyncpg.Connection, person_id: str, at: datetime) -> None:
-    await conn.execute("INSERT INTO elearning(person_id, completed_at) VALUES ($1, $2) ON CONFLICT (person_id) "
-                       "DO UPDATE SET completed_at = LEAST(elearning.completed_at, $2)", person_id, at)
+def _fold(pairs: list[tuple[str, object]], keep) -> list[tuple[str, object]]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        out[key] = value if key not in out else keep(out[key], value)
+    return list(out.items())
+
+
+async def elearning_completed(conn: asyncpg.Connection, done: list[tuple[str, datetime]]) -> None:
+    """(person_id, completed_at) each; the first completion counts."""
+    if done:
+        await conn.execute("INSERT INTO elearning(person_id, completed_at) SELECT * FROM unnest($1::text[], "
+                           "$2::timestamptz[]) ON CONFLICT (person_id) DO UPDATE SET completed_at = "
+                           "LEAST(elearning.completed_at, EXCLUDED.completed_at)", *zip(*_fold(done, min)))
 
 
 async def certificate_issued(conn: asyncpg.Connection, person_id: str) -> None:
     await conn.execute("INSERT INTO certificates(person_id) VALUES ($1) ON CONFLICT DO NOTHING", person_id)
 
 
-async def attended(conn: asyncpg.Connection, person_id: str, on: date) -> None:
-    """The first attended session counts (day 35)."""
-    await conn.execute("INSERT INTO attendance(person_id, first_attended_on) VALUES ($1, $2) ON CONFLICT (person_id) "
-                       "DO UPDATE SET first_attended_on = LEAST(attendance.first_attended_on, $2)", person_id, on)
+async def attended(conn: asyncpg.Connection, sessions: list[tuple[str, date]]) -> None:
+    """(person_id, attended_on) each; the first attended session counts (day 35)."""
+    if sessions:
+        await conn.execute("INSERT INTO attendance(person_id, first_attended_on) SELECT * FROM unnest($1::text[], "
+                           "$2::date[]) ON CONFLICT (person_id) DO UPDATE SET first_attended_on = "
+                           "LEAST(attendance.first_attended_on, EXCLUDED.first_attended_on)",
+                           *zip(*_fold(sessions, min)))
 
 
 async def follow_up(conn: asyncpg.Connection, person_id: str, session_id: str, column: str) -> None:
@@ -53,69 +72,30 @@ async def follow_up(conn: asyncpg.Connection, person_id: str, session_id: str, c
                        f"ON CONFLICT (person_id, session_id) DO UPDATE SET {column} = true", person_id, session_id)
 
 
-async def survey(conn: asyncpg.Connection, person_id: str, at: datetime, s: Survey) -> None:
-    """The last submission by event time wins, whatever order they arrive in."""
+async def surveys(conn: asyncpg.Connection, answers: list[tuple[str, datetime, Survey]]) -> None:
+    """(person_id, submitted_at, Survey) each; the last submission by event time wins, whatever
+    order they arrive in (a tie: the one read last, as applying them one by one would)."""
+    if not answers:
+        return
+    last = _fold([(p, (at, s)) for p, at, s in answers], lambda a, b: b if b[0] >= a[0] else a)
     await conn.execute(
         "INSERT INTO surveys(person_id, submitted_at, clearer_understanding, child_at_centre, high_satisfaction) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id) DO UPDATE SET submitted_at = $2, "
-        "clearer_understanding = $3, child_at_centre = $4, high_satisfaction = $5 "
-        "WHERE surveys.submitted_at <= $2", person_id, at, s.clearer_understanding, s.child_at_centre,
-        s.high_satisfaction)
+        "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::boolean[], $4::boolean[], $5::boolean[]) AS u "
+        "ON CONFLICT (person_id) DO UPDATE SET submitted_at = EXCLUDED.submitted_at, "
+        "clearer_understanding = EXCLUDED.clearer_understanding, child_at_centre = EXCLUDED.child_at_centre, "
+        "high_satisfaction = EXCLUDED.high_satisfaction WHERE surveys.submitted_at <= EXCLUDED.submitted_at",
+        [p for p, _ in last], [at for _, (at, _s) in last], [s.clearer_understanding for _, (_a, s) in last],
+        [s.child_at_centre for _, (_a, s) in last], [s.high_satisfaction for _, (_a, s) in last])
 
 
-async def plan_activity(conn: asyncpg.Connection, person_id: str) -> None:
-    await conn.execute("INSERT INTO plan_activity(person_id) VALUES ($1) ON CONFLICT DO NOTHING", person_id)
+async def plan_activity(conn: asyncpg.Connection, person_ids: list[str]) -> None:
+    if person_ids:
+        await conn.execute("INSERT INTO plan_activity(person_id) SELECT DISTINCT p FROM unnest($1::text[]) AS p "
+                           "ON CONFLICT DO NOTHING", person_ids)
 
 
 async def plan_completed(conn: asyncpg.Connection, case_number: str) -> None:
     await conn.execute("INSERT INTO plan_completions(case_number) VALUES ($1) ON CONFLICT DO NOTHING", case_number)
-
-
-# One row per accepted referral with day 0 in the period, every fact about its parent joined in.
-ROWS = """
-SELECT r.referral_id, r.programme, r.route, r.lot, r.cafcass_area, r.referred_on, r.ordered_on,
-       e.completed_at, a.first_attended_on, s.clearer_understanding, s.child_at_centre, s.high_satisfaction,
-       pa.person_id IS NOT NULL AS plan_active, pc.case_number IS NOT NULL AS plan_completed,
-       'withdrawn' = ANY(o.outcomes) AS withdrawn, 'completed' = ANY(o.outcomes) AS completed,
-       'not_completed' = ANY(o.outcomes) AS not_completed, c.person_id IS NOT NULL AS certificate,
-       coalesce(f.due, 0) AS due, coalesce(f.done, 0) AS done, coalesce(f.overdue, 0) AS overdue
-FROM referrals r
-LEFT JOIN elearning e ON e.person_id = r.person_id
-LEFT JOIN attendance a ON a.person_id = r.person_id
-LEFT JOIN surveys s ON s.person_id = r.person_id
-LEFT JOIN plan_activity pa ON pa.person_id = r.person_id
-LEFT JOIN plan_completions pc ON pc.case_number = r.case_number
-LEFT JOIN certificates c ON c.person_id = r.person_id
-LEFT JOIN (SELECT referral_id, array_agg(outcome) AS outcomes FROM referral_outcomes GROUP BY referral_id) o
-       ON o.referral_id = r.referral_id
-LEFT JOIN (SELECT person_id, count(*) FILTER (WHERE due) AS due, count(*) FILTER (WHERE done) AS done,
-                  count(*) FILTER (WHERE overdue AND NOT done) AS overdue
-           FROM follow_ups GROUP BY person_id) f ON f.person_id = r.person_id
-WHERE r.referred_on BETWEEN $1 AND $2 AND r.programme = $3
-  AND ($4::text IS NULL OR r.lot = $4) AND ($5::text IS NULL OR r.cafcass_area = $5)
-"""
-
-
-async def rows(conn: asyncpg.Connection | asyncpg.Pool, f: Filters) -> list[Row]:
-    out = []
-    for r in await conn.fetch(ROWS, f.start, f.end, f.programme, f.lot, f.cafcass_area):
-        answered = r["clearer_understanding"] is not None
-        out.append(Row(
-            referral_id=r["referral_id"], programme=r["programme"], route=r["route"], lot=r["lot"],
-            cafcass_area=r["cafcass_area"], referred_on=r["referred_on"], ordered_on=r["ordered_on"],
-            elearning_completed_at=r["completed_at"], first_attended_on=r["first_attended_on"],
-            survey=Survey(r["clearer_understanding"], r["child_at_centre"], r["high_satisfaction"]) if answered else None,
-            plan_viewed_or_started=r["plan_active"], plan_completed=r["plan_completed"],
-            withdrawn=bool(r["withdrawn"]), certificate_issued=r["certificate"],
-            completion_reported=bool(r["completed"]), non_completion_reported=bool(r["not_completed"]),
-            follow_ups_due=r["due"], follow_ups_done=r["done"], follow_ups_overdue=r["overdue"]))
-    return out
-
-
-async def rejections(conn: asyncpg.Connection | asyncpg.Pool, f: Filters) -> list[Rejection]:
-    got = await conn.fetch("SELECT referral_id, rejected_on, codes FROM rejections "
-                           "WHERE rejected_on BETWEEN $1 AND $2", f.start, f.end)
-    return [Rejection(r["referral_id"], r["rejected_on"], tuple(r["codes"])) for r in got]
 
 
 async def generation(conn: asyncpg.Connection | asyncpg.Pool) -> int:
