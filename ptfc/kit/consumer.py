@@ -37,6 +37,8 @@ class Consumer(EventApplier):
     def __init__(self, service: Any, routes: dict[str, Route], withheld: frozenset[str] | set[str] = frozenset()) -> None:
         self.svc, self.routes = service, routes
         self.withheld = withheld  # topics whose dead letters keep their bytes here, not on the topic
+        # Load-bearing only where every route says so: order is otherwise the partition's order.
+        self.commutative = bool(routes) and all(r.commutative for r in routes.values())
         self.settings = service.settings
 
     async def handle_batch(self, records: tuple) -> None:
@@ -79,6 +81,8 @@ class Consumer(EventApplier):
         fresh = await self._inbox(conn, events)
         rows = []
         run: list[Decoded] = []  # consecutive fresh events for one batched handler (fast path)
+        if self.commutative:  # one run per handler: a stable sort keeps each handler's own order
+            batch = sorted(batch, key=lambda d: id(d.handler))
         for d in batch:
             if d.reason is not None:
                 await self._dead(conn, d.record, d.reason)

@@ -53,8 +53,11 @@ async def call(handler: Any, ctx: Context) -> None:
 @dataclass
 class Route:
     """Handlers for one topic. `strict`: a type with no handler is a dead letter (partner topics);
-    otherwise it is someone else's fact and is skipped (internal topics)."""
+    otherwise it is someone else's fact and is skipped (internal topics). `commutative`: applying
+    this topic's events in any order gives the same state (a read model of independent, idempotent
+    facts), so a batch may hand each handler all its events at once instead of consecutive runs."""
 
     handlers: dict[str, Handler]
     strict: bool = False
+    commutative: bool = False
     accepts: frozenset[str] = field(default_factory=frozenset)

@@ -93,16 +93,20 @@ async def on_plan_completed(ctx: Context, event: CloudEvent[P.PlanCompleted]) ->
     await store.plan_completed(ctx.conn, event.data.case_number)
 
 
+# Every fact lands in a table of its own with an idempotent, order-free upsert (first, last by event
+# time, or a flag): the model is the same whatever order they are applied in, so runs may regroup.
 ROUTES = {
     T.REFERRAL_EVENTS: Route({R.ACCEPTED: on_accepted, R.REJECTED: on_rejected, R.WITHDRAWAL_ACCEPTED: on_withdrawn,
-                              R.COMPLETED: on_completed, R.NON_COMPLETION_REPORTED: on_non_completion}),
+                              R.COMPLETED: on_completed, R.NON_COMPLETION_REPORTED: on_non_completion},
+                             commutative=True),
     T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: on_elearning_completed, L.CERTIFICATE_ISSUED: on_certificate,
-                              L.FEEDBACK_RECORDED: on_feedback}),
+                              L.FEEDBACK_RECORDED: on_feedback}, commutative=True),
     T.WORKSHOPS_EVENTS: Route({W.PARENT_ATTENDED: on_attended, W.FOLLOW_UP_DUE: _follow_up("due"),
                                W.FOLLOW_UP_OUTCOME_RECORDED: _follow_up("done"),
-                               W.FOLLOW_UP_OVERDUE: _follow_up("overdue")}),
+                               W.FOLLOW_UP_OVERDUE: _follow_up("overdue")}, commutative=True),
     T.PLANS_EVENTS: Route({P.PLAN_VIEWED: on_plan_viewed, P.PLAN_OPENED: on_plan_opened,
-                           P.AREA_UPDATED: on_area_updated, P.PLAN_COMPLETED: on_plan_completed}),
+                           P.AREA_UPDATED: on_area_updated, P.PLAN_COMPLETED: on_plan_completed},
+                          commutative=True),
 }
 Inbound = Union[CloudEvent[R.ReferralAccepted], CloudEvent[R.ReferralRejected], CloudEvent[R.WithdrawalAccepted],
                 CloudEvent[R.ReferralCompleted], CloudEvent[R.NonCompletionReported],
