@@ -6,22 +6,15 @@ deduplicated, checked (withdrawn, already activated) and dead-lettered with a re
 """
 from __future__ import annotations
 
-import json
-import uuid
-from datetime import datetime, timezone
-
 import asyncpg
 
 from contracts import learning as L
 from contracts import topics as T
-from contracts.envelope import event_dict
 from ptfc.kit.service import database_of
 from ptfc.kit import db
-from ptfc.kit.outbox import make_producer
+from ptfc.kit.operator import publish_as_operator
 from ptfc.kit.settings import Settings
 from services.learning import store
-
-SOURCE = "/ptfc/operator"
 
 
 async def case_of(settings: Settings, person_id: str) -> str:
@@ -44,15 +37,5 @@ async def case_of(settings: Settings, person_id: str) -> str:
 async def reissue(settings: Settings, person_id: str) -> str:
     """Publish the reissue request; returns its event id. The email follows through the service."""
     case = await case_of(settings, person_id)
-    event_id = str(uuid.uuid4())
-    doc = event_dict(id=event_id, source=SOURCE, type=L.INVITATION_REISSUE_REQUESTED,
-                     time=datetime.now(timezone.utc), subject=case,
-                     data=L.InvitationReissueRequested(person_id=person_id))
-    producer = make_producer(settings, "ptfc-cli")
-    await producer.start()
-    try:
-        await producer.send_and_wait(T.namespaced(settings.topic_namespace, T.PARTNER_LEARNING),
-                                     json.dumps(doc, separators=(",", ":")).encode(), key=case.encode())
-    finally:
-        await producer.stop()
-    return event_id
+    return await publish_as_operator(settings, T.PARTNER_LEARNING, L.INVITATION_REISSUE_REQUESTED,
+                                     L.InvitationReissueRequested(person_id=person_id), case)

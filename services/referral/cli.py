@@ -6,21 +6,14 @@ request is kept in the referral service's inbox like any other.
 """
 from __future__ import annotations
 
-import json
-import uuid
-from datetime import datetime, timezone
-
 import asyncpg
 
 from contracts import referral as R
 from contracts import topics as T
-from contracts.envelope import event_dict
 from ptfc.kit import db
-from ptfc.kit.outbox import make_producer
+from ptfc.kit.operator import publish_as_operator
 from ptfc.kit.service import database_of
 from ptfc.kit.settings import Settings
-
-SOURCE = "/ptfc/operator"
 
 
 async def case_of(settings: Settings, person_id: str) -> str:
@@ -38,14 +31,5 @@ async def case_of(settings: Settings, person_id: str) -> str:
 
 async def erase(settings: Settings, person_id: str, reason: str | None = None) -> str:
     case = await case_of(settings, person_id)
-    event_id = str(uuid.uuid4())
-    doc = event_dict(id=event_id, source=SOURCE, type=R.ERASURE_REQUESTED, time=datetime.now(timezone.utc),
-                     subject=case, data=R.ErasureRequested(person_id=person_id, reason=reason))
-    producer = make_producer(settings, "ptfc-cli")
-    await producer.start()
-    try:
-        await producer.send_and_wait(T.namespaced(settings.topic_namespace, T.PARTNER_REFERRALS),
-                                     json.dumps(doc, separators=(",", ":")).encode(), key=case.encode())
-    finally:
-        await producer.stop()
-    return event_id
+    return await publish_as_operator(settings, T.PARTNER_REFERRALS, R.ERASURE_REQUESTED,
+                                     R.ErasureRequested(person_id=person_id, reason=reason), case)
