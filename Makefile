@@ -19,7 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@# The console's browser test needs chromium + chromedriver: installed where root and apt-get allow, else it skips.
-	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get install -y -q chromium chromium-driver >/dev/null 2>&1; } || true
+	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && echo "installing chromium and chromedriver for the page test (once)..." && { apt-get update -qq && apt-get install -y -q chromium chromium-driver; } >/dev/null 2>&1; } || true
 	$(PY) -m pytest -q
 
 test-unit: $(STAMP)
