@@ -10,6 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _local():
+    """The environment's settings, or `make run`'s stack where the environment names none."""
+    from ptfc.stack import local
+    return local.settings(ROOT)
+
+
 def _run(args: argparse.Namespace) -> int:
     from ptfc import supervisor
     if args.service == "all":
@@ -78,7 +84,7 @@ def _reissue(args: argparse.Namespace) -> int:
     from ptfc.kit.settings import Settings
     from services.learning.cli import reissue
     try:
-        event_id = asyncio.run(reissue(Settings(), args.person_id))
+        event_id = asyncio.run(reissue(_local(), args.person_id))
     except LookupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -92,12 +98,12 @@ def _report(args: argparse.Namespace) -> int:
     from services.reporting import cli as reporting
     from services.reporting.report import ReportError
     if args.action == "rebuild":
-        generation = asyncio.run(reporting.rebuild(Settings()))
+        generation = asyncio.run(reporting.rebuild(_local()))
         print(f"read model emptied (generation {generation}); the reporting service now reads every "
               "topic again from the beginning (within seconds if running, else when started)")
         return 0
     try:
-        doc = asyncio.run(reporting.kpi(Settings(), args.start, args.end, args.programme, args.lot, args.cafcass_area))
+        doc = asyncio.run(reporting.kpi(_local(), args.start, args.end, args.programme, args.lot, args.cafcass_area))
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -111,7 +117,7 @@ def _report(args: argparse.Namespace) -> int:
 def _deadletters(args: argparse.Namespace) -> int:
     from ptfc import deadletters as dl
     from ptfc.kit.settings import Settings
-    settings = Settings()
+    settings = _local()
     letters = asyncio.run(dl.read_all(settings))
     try:
         if args.op == "list":
@@ -133,7 +139,7 @@ def _status(args: argparse.Namespace) -> int:
     from ptfc.kit.settings import Settings
     from services.reporting.status import render, status
     try:
-        doc = asyncio.run(status(Settings()))
+        doc = asyncio.run(status(_local()))
     except Exception as exc:  # type only: the text may name a server or a password
         print(f"error: cannot read the broker or the reporting database ({type(exc).__name__})", file=sys.stderr)
         return 1
@@ -145,7 +151,7 @@ def _erase(args: argparse.Namespace) -> int:
     from ptfc.kit.settings import Settings
     from services.referral.cli import erase
     try:
-        event_id = asyncio.run(erase(Settings(), args.person_id, args.reason))
+        event_id = asyncio.run(erase(_local(), args.person_id, args.reason))
     except LookupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 import uuid
 from datetime import datetime, timezone
@@ -14,17 +13,15 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from contracts.topics import namespaced
 from ptfc.demo.cases import Phase, parents, phases
 from ptfc.kit.settings import Settings
+from ptfc.stack import local
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PHASE_TIMEOUT = 120.0
 
 
 class DemoError(RuntimeError):
     pass
-
-
-def bootstrap() -> str:
-    """The broker of `make run` unless KAFKA_BOOTSTRAP_SERVERS names another."""
-    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or f"127.0.0.1:{os.environ.get('PTFC_KAFKA_PORT', '19092')}"
 
 
 async def _seen(consumer: AIOKafkaConsumer, topic: str, wanted: set[tuple[str, str]], found: set) -> None:
@@ -80,7 +77,8 @@ async def _phase(servers: str, producer: AIOKafkaProducer, ns: str, n: int, tota
 
 
 async def demo(settings: Settings | None = None, email_domain: str = "demo.example") -> tuple[str, datetime]:
-    settings, servers = settings or Settings(), bootstrap()
+    settings = settings or local.settings(ROOT)  # `make run`'s stack unless the environment names one
+    servers = settings.kafka_bootstrap_servers
     run, now = uuid.uuid4().hex[:6], datetime.now(timezone.utc)
     producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all")
     try:
@@ -98,7 +96,7 @@ async def demo(settings: Settings | None = None, email_domain: str = "demo.examp
 
 def where_to_look(run: str, now: datetime) -> str:
     first = min(p.day0 for p in parents(run, now)).date()
-    mail = Path(os.environ.get("PTFC_VAR_DIR") or ".var") / "mail"
+    mail = local.var_dir(ROOT) / "mail"
     return "\n".join([
         f"Demo {run}: four parents (cases DEMO-{run}-AB, -C, -D) went through the programme.",
         f"  Emails (invitations, reminders, certificates, reports to the FCA and court): {mail}/*.eml",

@@ -14,7 +14,7 @@ from ptfc.kit.settings import Settings
 from ptfc.kit.topics import ensure_topics
 from ptfc.provision import provision
 from ptfc.registry import instances
-from ptfc.stack import broker, database
+from ptfc.stack import broker, database, local
 from ptfc.stack.ports import StackError, require_free
 from ptfc.stack.smtp_sink import SmtpSink
 
@@ -71,6 +71,7 @@ def main(root: Path) -> int:
             env_i = {**env, "DATABASE_URL": f"postgresql://{role}:{quote(password)}@127.0.0.1:{pg_port}/postgres"}
             procs.append(supervisor.spawn(name, lot, env_i, http_base + i, str(logs)))
         ok = supervisor.wait_ready(procs)
+        local.write(root, f"127.0.0.1:{kafka_port}", admin)
         print("all services are up. Ctrl-C stops everything." if ok else "some services are not up; see .var/logs")
         if "reporting" in names:
             print(f"operator console: http://127.0.0.1:{http_base + names.index('reporting')}/console  (token: "
@@ -86,6 +87,7 @@ def main(root: Path) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
+        local.remove(root)
         database.stop_everything(procs, sink, started)
         print("stopped.")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import signal
@@ -58,9 +59,16 @@ async def test_the_stack_starts_everything_delivers_an_email_and_stops_cleanly(t
         mail = tmp_path / "mail"
         emails = await eventually(lambda: list(mail.glob("*.eml")), timeout=60, what="an .eml file")
         assert req["parent"]["email"] in emails[0].read_text()
+        # A newcomer's next command, with nothing set, reaches the stack they just started.
+        assert json.loads((tmp_path / "stack.json").read_text())["kafka_bootstrap_servers"] == f"127.0.0.1:{kafka}"
+        bare = {k: v for k, v in env.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")}
+        status = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "ptfc.cli", "status"], cwd=ROOT,
+                                         env=bare, capture_output=True, text=True, timeout=60)
+        assert status.returncode == 0 and "referral" in status.stdout, status.stderr[-500:]
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         assert await asyncio.to_thread(proc.wait, 60) == 0
         assert text().rstrip().endswith("stopped.")
+        assert not (tmp_path / "stack.json").exists()
         time.sleep(1)
         assert [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE] == []
     finally:
