@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 
-from contracts.lots import LOTS
+from contracts.lots import LOTS, load_area_table
 from contracts.topics import LEARNING_EVENTS, PLANS_EVENTS, REFERRAL_EVENTS, WORKSHOPS_EVENTS, all_topics, namespaced
 from ptfc.kit.logging import get_logger
 from ptfc.kit.retry import TRANSIENT, until_available
@@ -32,7 +32,10 @@ async def ensure_topics(settings: Settings, lots: list[str] | None = None,
                         give_up_after: float = 120.0) -> list[str]:
     """Create the missing topics; returns those this call created. Safe to run from any number
     of places at once: a topic another one created first counts as created."""
-    names = [namespaced(settings.topic_namespace, t) for t in all_topics(lots or LOTS)]
+    # Every lot the operator's area table names too: a referral to a lot with no hand-off topic
+    # would hold up the referral service's outbox (it sends in order) until the topic exists.
+    lots = lots or sorted(set(LOTS) | set(load_area_table(settings.lot_table_file).values()))
+    names = [namespaced(settings.topic_namespace, t) for t in all_topics(lots)]
     return await until_available(lambda: _create_missing(settings, names), "broker", log,
                                  give_up_after=give_up_after, transient=BROKER_STARTING)
 
