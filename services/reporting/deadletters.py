@@ -16,6 +16,7 @@ from faststream.middlewares import AckPolicy
 
 from contracts import topics as T
 from ptfc.kit.logging import get_logger
+from ptfc.kit.retry import TRANSIENT
 from services.reporting import store
 
 log = get_logger()
@@ -30,9 +31,18 @@ def _header(record: Any, name: str) -> str:
     return "(none)"
 
 
+def _time(record: Any) -> datetime:
+    """The record's time, or now: a producer sets the timestamp, and any producer can write here,
+    so an impossible one must not make this record (and the partition behind it) unreadable."""
+    try:
+        return datetime.fromtimestamp(record.timestamp / 1000, timezone.utc)
+    except (OverflowError, ValueError, OSError, TypeError):
+        return datetime.now(timezone.utc)
+
+
 def seen(record: Any) -> tuple:
     """The row kept for one dead letter: place, time, reason, origin topic, refusing service."""
-    at = datetime.fromtimestamp(record.timestamp / 1000, timezone.utc)
+    at = _time(record)
     return (record.partition, record.offset, at, _header(record, "ptfc-reason"),
             _header(record, "ptfc-origin-topic"), _header(record, "ptfc-service"))
 
@@ -46,11 +56,14 @@ def subscribe_dead_letters(router: KafkaRouter, svc: Any) -> None:
         message: KafkaMessage = svc.broker.context.get_local("message")
         try:
             await store.add_dead_letters(svc.pool, [seen(r) for r in message.raw_message])
-        except Exception as exc:  # database unreachable: read the batch again, a little later
+        except TRANSIENT as exc:  # database unreachable: read the batch again, a little later
             log.warning("reporting.dead_letters_not_stored", error=type(exc).__name__)
             await message.nack()
             await asyncio.sleep(1.0)
             return
+        except Exception as exc:  # not the infrastructure's: never retried forever (a stuck partition)
+            log.error("reporting.dead_letters_skipped", error=type(exc).__name__,
+                      size=len(message.raw_message))
         await message.ack()
 
     router.subscriber(

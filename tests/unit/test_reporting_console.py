@@ -39,3 +39,13 @@ def test_a_dead_letter_keeps_its_headers_and_time_never_its_bytes():
     assert row[:2] == (1, 42) and row[3:] == ("data.email: bad", "ptfc.partner.referrals", "referral")
     assert "Jane" not in repr(row)
     assert seen(Record(0, 1, 0, None, b""))[3:] == ("(none)", "(none)", "(none)")
+
+
+def test_a_dead_letter_with_an_impossible_timestamp_is_still_kept():
+    """Any producer can write ptfc.deadletter: its timestamp must not make the record unreadable."""
+    from types import SimpleNamespace
+    from services.reporting.deadletters import seen
+    record = SimpleNamespace(partition=0, offset=3, timestamp=10**20,
+                             headers=[("ptfc-reason", b"bad\x00reason"), ("ptfc-service", b"learning")])
+    row = seen(record)
+    assert row[3] == "bad\ufffdreason" and row[4] == "(none)" and row[5] == "learning"
