@@ -13,6 +13,9 @@ PROPOSAL_SUBMITTED = "ptfc.plan.proposal-submitted.v1"
 RESPONSE_SUBMITTED = "ptfc.plan.response-submitted.v1"
 SHARED = "ptfc.plan.shared.v1"
 VIEWED = "ptfc.plan.viewed.v1"  # v1.1: a parent opened the plan tool (counts as viewed/started)
+# Added (additive): a parent marks the plan finished with what is agreed; the areas left open stay
+# open. Sent again for a plan already finished or completed, it asks for a fresh download link.
+FINISHED = "ptfc.plan.finished.v1"
 
 PlanArea = Literal[
     "communication", "living_arrangements", "holidays_and_special_days", "education", "health",
@@ -26,6 +29,10 @@ class PlanOpened(WireModel):
 
 
 class PlanViewed(WireModel):
+    person_id: Id
+
+
+class PlanFinished(WireModel):
     person_id: Id
 
 
@@ -72,6 +79,7 @@ PLAN_COMPLETED = "ptfc.plans.plan-completed.v1"
 PLAN_SHARED = "ptfc.plans.plan-shared.v1"
 PLAN_CLOSED = "ptfc.plans.plan-closed.v1"
 PLAN_VIEWED = "ptfc.plans.plan-viewed.v1"  # v1.1: a parent's first look at the plan tool
+PLAN_FINISHED = "ptfc.plans.plan-finished.v1"  # added: finished with what is agreed (not "completed")
 
 AreaState = Literal["proposed", "agreed", "seek_help", "ask_court"]
 FinalDecision = Literal["agreed", "seek_help", "ask_court"]
@@ -123,3 +131,13 @@ class PlanViewedFact(WireModel):
 
     case_number: str
     person_id: str
+
+
+class PlanFinishedFact(WireModel):
+    """A parent marked the plan finished with what is agreed. Not `plan-completed`: that still
+    means every area has a final decision, and the report counts only that as completed."""
+
+    case_number: str
+    person_id: str
+    areas: dict[str, Literal["open", "proposed", "agreed", "seek_help", "ask_court"]] = Field(
+        description="Every plan area -> its state when finished (open: nothing was proposed).")

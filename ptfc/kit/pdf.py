@@ -116,5 +116,20 @@ def frame(pdf: FPDF, inset: float, line_width: float, rgb: tuple[int, int, int])
     pdf.rect(inset, inset, pdf.w - 2 * inset, pdf.h - 2 * inset)
 
 
+def paragraph(pdf: FPDF, text: str, size: float, *, family: str = SANS, rgb: tuple[int, int, int] = (0, 0, 0),
+              after: float = 4.0) -> None:
+    """Text of any length from the current position, wrapped between the margins and kept as it
+    was written (its own line breaks, left-aligned), going on to new pages as it needs: the
+    document must break pages itself (`pdf.set_auto_page_break(True, MARGIN)`). `after`: space
+    below, in points."""
+    pdf.set_font(family, size=size)
+    pdf.set_text_color(*rgb)
+    pdf.set_x(pdf.l_margin)
+    # A tab has no width of its own in a PDF text run: four spaces keep the writer's indent.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    pdf.multi_cell(w=pdf.epw, h=size * 1.4, text=text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(after)
+
+
 def finish(pdf: FPDF) -> bytes:
     return bytes(pdf.output())

@@ -61,15 +61,32 @@ def concern_counts(raised_at: datetime, accepted_at: datetime) -> bool:
 
 
 def status_refusal(status: str | None, action: str) -> str | None:
-    """Why a plan in `status` (None: never opened) refuses `action` ('submit' or 'share'), or None.
-    A closed plan refuses everything; a completed one can still be shared, not changed."""
+    """Why a plan in `status` (None: never opened) refuses `action` ('submit', 'share' or
+    'finish'), or None. A closed plan refuses everything; a completed or finished one can still be
+    shared (and finished again: a fresh link), not changed."""
     if status is None:
         return "plan not open"
     if status == "closed":
         return "plan closed"
     if action == "submit" and status == "completed":
         return "plan completed: every area has a final decision"
+    if action == "submit" and status == "finished":
+        return "plan finished with what is agreed"
     return None
+
+
+def finish_refusal(status: str | None, areas: dict[str, Area]) -> str | None:
+    """Why a parent cannot mark the plan finished with what is agreed, or None. Agreement may
+    cover some, most or all areas, but a plan with nothing agreed has nothing to finish with."""
+    refused = status_refusal(status, "finish")
+    if refused is None and status == "open" and not any(a.state == "agreed" for a in areas.values()):
+        return "nothing agreed yet: a plan is finished with what is agreed"
+    return refused
+
+
+def states(areas: dict[str, Area]) -> dict[str, str]:
+    """Every area's state, `open` where nothing was proposed (the plan-finished fact)."""
+    return {a: areas[a].state if a in areas else "open" for a in AREAS}
 
 
 def opening_refusal(parents: list[Parent], concern: bool) -> str | None:

@@ -15,7 +15,7 @@ from contracts.envelope import CloudEvent
 from ptfc.kit.erasure import erase_kept
 from ptfc.kit.handling import Context, Route
 from ptfc.kit.subscribe import publishes, subscribe
-from services.plans import domain, negotiation, store
+from services.plans import domain, negotiation, store, store_links
 
 
 async def on_referral_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:
@@ -41,23 +41,26 @@ async def on_concern_recorded(ctx: Context, event: CloudEvent[W.SafeguardingConc
     if plan is None or plan["status"] == "closed":
         return
     await store.set_status(ctx.conn, case, "closed", event.time)
+    await store_links.revoke_case(ctx.conn, case, event.time)  # links out there stop working too
     await ctx.emit(T.PLANS_EVENTS, P.PLAN_CLOSED, P.PlanClosed(case_number=case), subject=case)
 
 
 async def on_person_erased(ctx: Context, event: CloudEvent[R.PersonErased]) -> None:
     await store.erase_terms(ctx.conn, event.data.person_id)
+    await store_links.revoke_held_by(ctx.conn, event.data.person_id, event.time)
     await erase_kept(ctx.conn, event.data.person_id)
 
 
 PARTNER_ROUTES = {P.OPENED: negotiation.on_opened, P.PROPOSAL_SUBMITTED: negotiation.on_proposal_submitted,
                   P.RESPONSE_SUBMITTED: negotiation.on_response_submitted, P.SHARED: negotiation.on_shared,
-                  P.VIEWED: negotiation.on_viewed}
+                  P.VIEWED: negotiation.on_viewed, P.FINISHED: negotiation.on_finished}
 Inbound = Union[CloudEvent[P.PlanOpened], CloudEvent[P.ProposalSubmitted], CloudEvent[P.ResponseSubmitted],
-                CloudEvent[P.PlanShared], CloudEvent[P.PlanViewed], CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted],
+                CloudEvent[P.PlanShared], CloudEvent[P.PlanViewed], CloudEvent[P.PlanFinished],
+                CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted],
                 CloudEvent[W.SafeguardingConcernRecorded], CloudEvent[R.PersonErased]]
 Outbound = Union[CloudEvent[P.PlanOpenedFact], CloudEvent[P.PlanOpeningRefused], CloudEvent[P.PlanAreaUpdated],
                  CloudEvent[P.PlanCompleted], CloudEvent[P.PlanSharedFact], CloudEvent[P.PlanClosed],
-                 CloudEvent[P.PlanViewedFact]]
+                 CloudEvent[P.PlanViewedFact], CloudEvent[P.PlanFinishedFact]]
 
 
 def build_router(svc) -> KafkaRouter:
@@ -70,9 +73,9 @@ def build_router(svc) -> KafkaRouter:
     }, list[Inbound], "The Parent Hub's parenting-plan tool, accepted and withdrawn referrals, and "
                       "safeguarding concerns (which close the case's plan).")
     publishes(router, svc, T.PLANS_EVENTS, Outbound,
-              "Plan facts: viewed, opened, refused, areas and decisions (never terms), completed, shared, "
-              "closed.")
+              "Plan facts: viewed, opened, refused, areas and decisions (never terms), completed, "
+              "finished with what is agreed, shared, closed.")
     publishes(router, svc, T.NOTIFICATIONS_REQUESTS, Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]],
-              "A shared plan announced to the FCA or court (sensitive; read only by notifications).")
-    publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
+              "Download links to a plan: to its parents, and to the mediator, FCA or court it was shared "
+              "with (sensitive; read only by notifications).")
     return router

@@ -1,4 +1,4 @@
-"""The Parent Hub's plan events: open, propose, respond, share.
+"""The Parent Hub's plan events: open, propose, respond, finish, share.
 
 Every handler locks the case first: the two parents' events share a Kafka key (the case), but
 replicas or a mis-keyed partner must still not interleave two decisions about one plan.
@@ -10,7 +10,7 @@ from contracts import topics as T
 from contracts.envelope import CloudEvent
 from ptfc.kit.handling import Context
 from ptfc.kit.deadletter import DeadLetter, NotYet
-from services.plans import domain, sharing, store
+from services.plans import delivery, domain, sharing, store
 
 
 async def _parent(ctx: Context, person_id: str):
@@ -100,6 +100,27 @@ async def on_response_submitted(ctx: Context, event: CloudEvent[P.ResponseSubmit
         await store.set_status(ctx.conn, case, "completed", event.time)
         await ctx.emit(T.PLANS_EVENTS, P.PLAN_COMPLETED, P.PlanCompleted(
             case_number=case, decisions=domain.decisions(new)), subject=case)
+        await delivery.to_parents(ctx, case, "completed")
+
+
+async def on_finished(ctx: Context, event: CloudEvent[P.PlanFinished]) -> None:
+    """Finished with what is agreed: the open areas stay open, and the plan takes no more
+    submissions. Both parents get their download links. Asked again of a finished or completed
+    plan, it changes nothing and sends this parent a fresh link (the last one may have expired)."""
+    row = await _parent(ctx, event.data.person_id)
+    case, person = row["case_number"], row["person_id"]
+    plan = await store.plan(ctx.conn, case)
+    areas = await store.areas(ctx.conn, case)
+    refused = domain.finish_refusal(plan["status"] if plan else None, areas)
+    if refused:
+        raise DeadLetter(refused)
+    if plan["status"] != "open":
+        await delivery.to_parent(ctx, case, person, "again")
+        return
+    await store.set_status(ctx.conn, case, "finished", event.time, by=person)
+    await ctx.emit(T.PLANS_EVENTS, P.PLAN_FINISHED, P.PlanFinishedFact(
+        case_number=case, person_id=person, areas=domain.states(areas)), subject=case)
+    await delivery.to_parents(ctx, case, "finished")
 
 
 async def on_shared(ctx: Context, event: CloudEvent[P.PlanShared]) -> None:

@@ -13,10 +13,11 @@ from services.plans.domain import Area, Parent, Step
 async def upsert_parent(conn: asyncpg.Connection, a: ReferralAccepted, at: datetime) -> None:
     """The newest accepted referral decides the parent's case and suitability (re-referrals)."""
     await conn.execute(
-        "INSERT INTO parents(person_id, case_number, referral_id, plan_suitable, active, accepted_at) "
-        "VALUES ($1, $2, $3, $4, true, $5) ON CONFLICT (person_id) DO UPDATE SET "
-        "case_number = $2, referral_id = $3, plan_suitable = $4, active = true, accepted_at = $5",
-        a.person_id, a.case_number, a.referral_id, a.plan_suitable, at)
+        "INSERT INTO parents(person_id, case_number, referral_id, plan_suitable, active, accepted_at, programme, "
+        "route) VALUES ($1, $2, $3, $4, true, $5, $6, $7) ON CONFLICT (person_id) DO UPDATE SET "
+        "case_number = $2, referral_id = $3, plan_suitable = $4, active = true, accepted_at = $5, "
+        "programme = $6, route = $7",
+        a.person_id, a.case_number, a.referral_id, a.plan_suitable, at, a.programme, a.route)
 
 
 async def withdraw(conn: asyncpg.Connection, person_id: str, referral_id: str) -> None:
@@ -65,10 +66,12 @@ async def open_plan(conn: asyncpg.Connection, case_number: str, by: str, at: dat
                        case_number, by, at)
 
 
-async def set_status(conn: asyncpg.Connection, case_number: str, status: str, at: datetime) -> None:
-    column = {"completed": "completed_at", "closed": "closed_at"}[status]
-    await conn.execute(f"UPDATE plans SET status = $2, {column} = $3 WHERE case_number = $1",
-                       case_number, status, at)
+async def set_status(conn: asyncpg.Connection, case_number: str, status: str, at: datetime,
+                     by: str | None = None) -> None:
+    column = {"completed": "completed_at", "closed": "closed_at", "finished": "finished_at"}[status]
+    await conn.execute(f"UPDATE plans SET status = $2, {column} = $3, "
+                       "finished_by = CASE WHEN $2 = 'finished' THEN $4 ELSE finished_by END WHERE case_number = $1",
+                       case_number, status, at, by)
 
 
 async def areas(conn: asyncpg.Connection, case_number: str) -> dict[str, Area]:
@@ -97,6 +100,10 @@ async def add_share(conn: asyncpg.Connection, case_number: str, person_id: str, 
 
 
 async def erase_terms(conn: asyncpg.Connection, person_id: str) -> None:
-    """The terms this parent wrote go from the plan's history; who did what, when, stays."""
+    """The terms this parent wrote go from the plan's history; who did what, when, stays. The
+    history is append-only (migration 003): this is the one change its trigger lets through, and
+    only in a transaction that declares itself an erasure."""
+    await conn.execute("SELECT set_config('ptfc.erasing', 'on', true)")  # true: this transaction only
     await conn.execute("UPDATE plan_history SET terms = NULL WHERE person_id = $1 AND terms IS NOT NULL",
                        person_id)
+    await conn.execute("SELECT set_config('ptfc.erasing', 'off', true)")

@@ -2,7 +2,11 @@
 published directly (their services are tested on their own)."""
 from __future__ import annotations
 
+import io
 import json
+from urllib.parse import urlsplit
+
+from pypdf import PdfReader
 
 from contracts import notification as N
 from contracts import plan as P
@@ -12,6 +16,7 @@ from contracts import workshop as W
 from services.plans.app import SPEC
 from services.plans.domain import AREAS
 from tests.support.builders import uid
+from tests.support.http import exchange
 from tests.support.kafka import TopicReader, envelope, eventually, publish
 from tests.support.services import running
 
@@ -55,6 +60,10 @@ def of(events, case, type_=None):
     return [e for e in events if e["subject"] == case and (type_ is None or e["type"] == type_)]
 
 
+def pdf_text(body: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages).split())
+
+
 def reasons(dl: TopicReader) -> list[str]:
     return [dict(r.headers)["ptfc-reason"].decode() for r in dl.records]
 
@@ -96,13 +105,24 @@ async def test_refusal_negotiation_to_completion_with_history_and_a_repeat_once(
                                     of(es, case.case, P.PLAN_SHARED), what="shared")
         assert [(e["data"]["with"], e["data"]["emailed"]) for e in shared] == [
             ("mediator", True), ("fca", True), ("children", False)]  # children are never emailed
-        sent = await mail.wait_for(lambda es: len(es) >= 4 and es, what="contacts and email requests")
-        assert [e["type"] for e in sent] == [N.CONTACT_RECORDED, N.REQUESTED] * 2
-        assert [e["data"]["role"] for e in sent[::2]] == ["mediator", "fca"]
-        assert sent[0]["data"]["contact_id"] == sent[1]["data"]["contact_id"] == f"plan-share:{to_mediator['id']}"
-        assert sent[2]["data"]["contact_id"] == sent[3]["data"]["contact_id"] == f"plan-share:{to_fca['id']}"
-        assert sent[3]["data"]["context"]["decided"] == 10
-        assert sent[3]["data"]["template"] == "plan_shared" and "secret" not in json.dumps(sent)
+        # Completion sends each parent their links; then each share: the professionals' contact and
+        # link, and for the children a child-friendly link to the parent who shared (never to a child).
+        sent = await mail.wait_for(lambda es: len(es) >= 7 and es, what="contacts and email requests")
+        assert [(e["type"], e["data"].get("template")) for e in sent] == [
+            (N.REQUESTED, "plan_for_parent"), (N.REQUESTED, "plan_for_parent"),
+            (N.CONTACT_RECORDED, None), (N.REQUESTED, "plan_share_link"),
+            (N.CONTACT_RECORDED, None), (N.REQUESTED, "plan_share_link"), (N.REQUESTED, "plan_for_parent")]
+        assert [e["data"]["context"]["occasion"] for e in (sent[0], sent[1], sent[6])] == [
+            "completed", "completed", "children"]
+        assert {sent[0]["data"]["contact_id"], sent[1]["data"]["contact_id"]} == {case.a, case.b}
+        assert sent[6]["data"]["contact_id"] == case.a
+        assert [e["data"]["role"] for e in (sent[2], sent[4])] == ["mediator", "fca"]
+        assert sent[2]["data"]["contact_id"] == sent[3]["data"]["contact_id"] == f"plan-share:{to_mediator['id']}"
+        assert sent[4]["data"]["contact_id"] == sent[5]["data"]["contact_id"] == f"plan-share:{to_fca['id']}"
+        fca_context = sent[5]["data"]["context"]
+        assert fca_context["agreed"] == 4 and "child_link" not in fca_context and "secret" not in json.dumps(sent)
+        answer = await exchange(svc.http_port, "GET", urlsplit(fca_context["plan_link"]).path)
+        assert answer.status == 200 and "Complete: every area has a final decision" in pdf_text(answer.body)
 
         mine = of(out.events(), case.case)
         assert [e["type"] for e in mine].count(P.PLAN_OPENED) == 1
@@ -151,4 +171,60 @@ async def test_concern_closes_the_plan_silently_and_withdrawal_stops_submissions
         await out.poll(); await mail.poll()
         assert [e["type"] for e in of(out.events(), concern.case)].count(P.PLAN_CLOSED) == 1
         assert mail.records == []  # nothing is emailed to anyone, the other parent included
+        await out.stop(); await dl.stop(); await mail.stop()
+
+
+async def test_a_plan_finished_with_what_is_agreed_reaches_parents_and_the_court_by_link(settings, producer):
+    async with running(SPEC, settings) as svc:
+        out = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.PLANS_EVENTS)).start()
+        dl = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.DEADLETTER)).start()
+        mail = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.NOTIFICATIONS_REQUESTS)).start()
+        case = Case(svc, producer)
+        await case.known()
+        await case.hub(P.OPENED, {"person_id": case.a})
+        await case.hub(P.PROPOSAL_SUBMITTED, {"person_id": case.a, "proposals": [
+            {"area": "living_arrangements", "terms": "Alternate weeks, handover on Sundays."},
+            {"area": "education", "terms": "Stay at Oak Lane."}, {"area": "money", "terms": "Half each."}]})
+        await case.hub(P.RESPONSE_SUBMITTED, {"person_id": case.b, "responses": [
+            {"area": "living_arrangements", "decision": "agree"}, {"area": "education", "decision": "agree"},
+            {"area": "money", "decision": "counter", "terms": "Unagreed counter."}]})
+        await case.hub(P.FINISHED, {"person_id": case.b})
+        finished = await out.wait_for(lambda es: of(es, case.case, P.PLAN_FINISHED), what="finished")
+        states = finished[0]["data"]["areas"]
+        assert (states["living_arrangements"], states["money"], states["health"]) == ("agreed", "proposed", "open")
+        await case.hub(P.RESPONSE_SUBMITTED, {"person_id": case.a, "responses": [
+            {"area": "money", "decision": "agree"}]})
+        await case.hub(P.SHARED, {"person_id": case.b, "with": "court", "email": "family@court.example"})
+        await case.hub(P.FINISHED, {"person_id": case.a})  # again: a fresh link for a, nothing else
+        sent = await mail.wait_for(lambda es: len(es) >= 5 and es, what="links to parents and the court")
+        requested = [(e["data"]["template"], e["data"]["contact_id"], e["data"]["context"].get("occasion"))
+                     for e in sent if e["type"] == N.REQUESTED]
+        assert sorted(requested[:2]) == sorted([("plan_for_parent", case.a, "finished"),
+                                                ("plan_for_parent", case.b, "finished")])
+        assert requested[2][0] == "plan_share_link" and requested[2][1].startswith("plan-share:")
+        assert requested[3:] == [("plan_for_parent", case.a, "again")]
+        assert sent[2]["type"] == N.CONTACT_RECORDED and sent[2]["data"]["role"] == "court"
+        await dl.wait_for(lambda _: reasons(dl), what="a submission to a finished plan")
+        assert reasons(dl) == ["plan finished with what is agreed"]
+        assert await svc.pool.fetchval("SELECT status FROM plans WHERE case_number = $1", case.case) == "finished"
+        mine = of(out.events(), case.case)
+        assert len(of(mine, case.case, P.PLAN_FINISHED)) == 1 and not of(mine, case.case, P.PLAN_COMPLETED)
+
+        court_link = urlsplit(sent[3]["data"]["context"]["plan_link"]).path
+        plan = pdf_text((await exchange(svc.http_port, "GET", court_link)).body)
+        assert "Finished on" in plan and "with what is agreed: 2 of 10 areas agreed" in plan
+        assert "Alternate weeks, handover on Sundays." in plan and "Money Open: not agreed yet" in plan
+        assert "Unagreed counter" not in plan and "Half each" not in plan
+        child = await exchange(svc.http_port, "GET", urlsplit(sent[1]["data"]["context"]["child_link"]).path)
+        words = pdf_text(child.body)
+        assert "Alternate weeks, handover on Sundays." in words
+        assert "School Your parents agreed: Stay at Oak Lane." in words
+        assert [w for w in ("propos", "counter", "not agreed", "court", "open", "history", "money", "half each")
+                if w in words.lower()] == []
+
+        # A concern closes the plan, and every link to it stops working.
+        await case.fact(T.WORKSHOPS_EVENTS, W.SAFEGUARDING_CONCERN_RECORDED, {"person_id": case.a, "lot": "lot-north"})
+        await out.wait_for(lambda es: of(es, case.case, P.PLAN_CLOSED), what="closed")
+        answer = await exchange(svc.http_port, "GET", court_link)
+        assert (answer.status, answer.json()) == (410, {"error": "this link has been withdrawn"})
         await out.stop(); await dl.stop(); await mail.stop()

@@ -60,3 +60,14 @@ def test_validator_refuses_a_broken_document():
     del broken["paths"]["/health/live"]["get"]["responses"]["200"]["description"]  # required
     with pytest.raises(OpenAPIValidationError):
         validate(broken)
+
+
+def test_plans_documents_its_download_links_and_the_operator_routes():
+    doc = json.loads(generated("plans"))
+    assert set(doc["paths"]) - KIT_ROUTES == {"/plans/links/{token}/plan.pdf", "/plans/links/{token}/child-friendly.pdf",
+                                              "/plans/cases/{case_number}/links", "/plans/links/{link_id}/revoke"}
+    download = doc["paths"]["/plans/links/{token}/plan.pdf"]["get"]
+    assert "security" not in download and {"404", "410"} <= set(download["responses"])  # the link is the key
+    assert "application/pdf" in download["responses"]["200"]["content"]
+    revoke = doc["paths"]["/plans/links/{link_id}/revoke"]["post"]
+    assert revoke["security"] == [{"operatorApiToken": []}] and {"401", "404", "503"} <= set(revoke["responses"])

@@ -100,3 +100,18 @@ def test_only_a_concern_raised_since_the_referral_was_accepted_counts():
     accepted = datetime(2026, 11, 2, tzinfo=timezone.utc)
     assert D.concern_counts(accepted, accepted)
     assert not D.concern_counts(datetime(2026, 10, 1, tzinfo=timezone.utc), accepted)
+
+
+def test_a_plan_is_finished_with_what_is_agreed_and_then_takes_no_more_submissions():
+    some = {"money": Area("agreed", A), "health": Area("proposed", B), "education": Area("ask_court", A)}
+    assert D.finish_refusal("open", some) is None  # agreement may cover only some areas
+    assert D.finish_refusal("open", {"health": Area("proposed", B)}).startswith("nothing agreed yet")
+    assert D.finish_refusal("open", {}).startswith("nothing agreed yet")
+    assert D.finish_refusal(None, some) == "plan not open" and D.finish_refusal("closed", some) == "plan closed"
+    # Finished or completed already: accepted again (a fresh link), changes nothing.
+    assert D.finish_refusal("finished", some) is None and D.finish_refusal("completed", some) is None
+    assert D.status_refusal("finished", "submit") == "plan finished with what is agreed"
+    assert D.status_refusal("finished", "share") is None
+    states = D.states(some)
+    assert states["money"] == "agreed" and states["health"] == "proposed" and states["communication"] == "open"
+    assert len(states) == 10 and not D.complete(some)  # finished is not completed: the report's meaning stays
