@@ -12,7 +12,8 @@ REQUESTED = "ptfc.notification.requested.v1"
 SENT = "ptfc.notification.sent.v1"
 FAILED = "ptfc.notification.failed.v1"
 
-Role = Literal["parent", "fca", "court", "trainer", "mediator"]  # mediator: added in v1 (additive)
+Role = Literal["parent", "fca", "court", "trainer", "mediator",  # mediator: added in v1 (additive)
+               "guardian"]  # v1.1: a CPPP Rule 16.4 case's Cafcass Guardian
 Scalar = str | int | float | bool | None
 
 

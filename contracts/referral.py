@@ -101,7 +101,8 @@ class ReferralAccepted(WireModel):
     referred_on: date = Field(description="v1.1: day 0, the UK date the referral was made")
     elearning_due_on: date
     workshop_due_on: date
-    completion_due_on: date
+    completion_due_on: date = Field(description="CPPP: the last day of its window (day 0 + 12 weeks); "
+                                                "it has no e-learning or workshop, so those dates are the same day")
     co_parent_person_ids: list[str]
     plan_suitable: bool
     in_person: bool = False
@@ -127,22 +128,49 @@ class WithdrawalAccepted(WireModel):
     lot: str
 
 
+class CpppSessionAttended(WireModel):
+    session_id: str
+    held_on: date
+    joint: bool
+
+
+class CpppRecord(WireModel):
+    """v1.1: what one CPPP parent did within the window: their own sessions, nothing of the other
+    parent's. `shortfall` says why it is not complete (empty on completion)."""
+
+    sessions_attended: int
+    joint_sessions: int
+    sessions: list[CpppSessionAttended] = Field(description="Each session counted, earliest first")
+    window_ends_on: date
+    started: bool = Field(description="Both parents consented, so the programme began")
+    shortfall: list[Literal["not_started", "too_few_sessions", "no_joint_session"]] = []
+
+
 class ReferralCompleted(WireModel):
+    """PTfC: both stages, with dates and the certificate number. CPPP (v1.1): `programme` `cppp`
+    and `cppp` instead (it has no e-learning, workshop or certificate)."""
+
     referral_id: str
     case_number: str
     person_id: str
-    elearning_completed_on: date
-    workshop_attended_on: date
-    certificate_number: str
+    elearning_completed_on: date | None = None
+    workshop_attended_on: date | None = None
+    certificate_number: str | None = None
+    programme: Literal["ptfc", "cppp"] = "ptfc"
+    cppp: CpppRecord | None = None
 
 
 class NonCompletionReported(WireModel):
+    """CPPP (v1.1): `programme` `cppp`, `cppp` says what was done; its PTfC stages are false."""
+
     referral_id: str
     case_number: str
     person_id: str
     elearning_completed: bool
     workshop_attended: bool
     reported_on: date
+    programme: Literal["ptfc", "cppp"] = "ptfc"
+    cppp: CpppRecord | None = None
 
 
 class ParentReferred(WireModel):
