@@ -77,6 +77,9 @@ class Parking:
         if not await conn.fetchval("INSERT INTO inbox(source, id, type) VALUES ($1, $2, $3) "
                                    "ON CONFLICT DO NOTHING RETURNING true", ev.source, ev.id, ev.type):
             return None
+        from ptfc.kit.ordering import BatchOrder  # it parks through this module
+        if not await BatchOrder(self.svc).split(conn, [d]):
+            return None  # deferred behind a due timer of its case, as the consumer would
         rows, waits_for = await c.apply_one(conn, d)
         await outbox.write(conn, rows)
         return waits_for

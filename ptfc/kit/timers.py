@@ -3,6 +3,11 @@
 `due_at` is programme time (computed from events' own `time`); the injectable clock only decides
 *when* we look. A timer fires in a transaction with its effects, so a crash before commit fires
 it again and a crash after commit never does.
+
+A timer may fire long after its due time (a replay holds every timer until it ends:
+ptfc/kit/replay.py), when facts from after that time have been read too. So a handler judges as
+of `ctx.timer.due_at`, never as of now: the facts it counts are those whose own time is at or
+before the due time, and anything it emits is dated by the due time.
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from typing import Any, Awaitable, Callable
 import asyncpg
 
 from ptfc.kit.logging import get_logger
-from ptfc.kit import outbox
+from ptfc.kit import outbox, replay
 from ptfc.kit.handling import Emitting
 from ptfc.kit.deadletter import error_detail
 from ptfc.kit.outbox import Emitter
@@ -41,12 +46,33 @@ async def schedule_many(conn: asyncpg.Connection,
             kinds, keys, subjects, dues, [json.dumps(p or {}) for p in payloads])
 
 
-async def cancel(conn: asyncpg.Connection, kind: str, key: str) -> None:
+async def cancel(conn: asyncpg.Connection, kind: str, key: str, at: datetime | None = None) -> None:
     """Skips a timer the loop holds right now (it is firing): waiting for it could deadlock with
-    a lock the handler takes, so timer handlers must re-check state when they fire."""
+    a lock the handler takes, so timer handlers must re-check state when they fire.
+
+    `at`: the cancelling fact's own time. A timer due at or before it stays: live, it had fired
+    before that fact was read (a replay held it), and its handler judges as of its due time."""
     await conn.execute(
         "DELETE FROM timers WHERE id IN (SELECT id FROM timers WHERE kind = $1 AND key = $2 "
-        "AND fired_at IS NULL FOR UPDATE SKIP LOCKED)", kind, key)
+        "AND fired_at IS NULL AND ($3::timestamptz IS NULL OR due_at > $3) FOR UPDATE SKIP LOCKED)",
+        kind, key, at)
+
+
+async def settle(ctx: Emitting, kind: str, keys: list[str], before: datetime) -> int:
+    """Fires now, in the caller's transaction, the timers of `kind` with these keys that were due
+    before `before` (the fact being applied: its own time) and are due by the clock but have not
+    fired (a replay holds them): live, their effects came first, so the fact must find them."""
+    rows = await ctx.conn.fetch(
+        "SELECT id, kind, key, subject, due_at, payload FROM timers WHERE kind = $1 AND key = ANY($2::text[]) "
+        "AND fired_at IS NULL AND due_at < $3 AND due_at <= $4 ORDER BY due_at, id FOR UPDATE SKIP LOCKED",
+        kind, keys, before, ctx.service.clock.now())
+    # Their events go out before the fact's own, as they would have. Returns how many fired.
+    return sum([await fire(ctx.conn, ctx.service, ctx.service.spec.timers, Timer(**dict(row)), into=ctx.emitter.rows)
+                for row in rows])
+
+
+class Later(Exception):
+    """Raised by a timer handler that must wait for an earlier timer: not fired, not an error."""
 
 
 @dataclass
@@ -71,43 +97,55 @@ TimerHandler = Callable[[TimerContext], Awaitable[None]]
 
 class TimerLoop:
     def __init__(self, svc: Any, handlers: dict[str, TimerHandler], interval: float = 0.5) -> None:
-        self.svc, self.handlers, self.interval = svc, handlers, interval
+        from ptfc.kit import ordering  # it builds on this module
+        self.svc, self.interval = svc, interval
+        self.handlers = {**handlers, ordering.DEFERRED: ordering.apply_deferred}
 
     async def run(self) -> None:
         await poll(self.fire_due, self.interval, "timers", log)
 
     async def fire_due(self, limit: int = 200) -> int:
-        """Fire every timer due by the clock's now; returns how many were handled."""
-        now = self.svc.clock.now()
+        """Fire every timer due by the clock's now, in due order; returns how many fired. While a
+        replay is open, none."""
         async with self.svc.pool.acquire() as conn:
             async with conn.transaction():
+                until = replay.horizon(self.svc.clock.now(), await replay.open_replays(conn))
+                if until is None:
+                    return 0
                 rows = await conn.fetch(
                     "SELECT id, kind, key, subject, due_at, payload FROM timers "
                     "WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT $2 "
-                    "FOR UPDATE SKIP LOCKED", now, limit)
-                for row in rows:
-                    await self._fire(conn, Timer(**dict(row)))
-        return len(rows)
+                    "FOR UPDATE SKIP LOCKED", until, limit)
+                return sum([await fire(conn, self.svc, self.handlers, Timer(**dict(row))) for row in rows])
 
-    async def _fire(self, conn: asyncpg.Connection, timer: Timer) -> None:
-        handler = self.handlers.get(timer.kind)
-        error = None
-        if handler is not None:
-            try:
-                async with conn.transaction():
-                    emitter = Emitter(self.svc.source, f"timer|{timer.kind}|{timer.key}",
-                                      timer.due_at, timer.subject, self.svc.topic)
-                    await handler(TimerContext(conn=conn, emitter=emitter, service=self.svc, timer=timer))
+
+async def fire(conn: asyncpg.Connection, svc: Any, handlers: dict[str, TimerHandler], timer: Timer,
+               into: list | None = None) -> bool:
+    """One timer in a savepoint with its effects; False when it must wait (`Later`) or be tried
+    again. `into`: a caller's outbox rows to add its events to (in order), else written here."""
+    handler = handlers.get(timer.kind)
+    if handler is not None:
+        try:
+            async with conn.transaction():
+                emitter = Emitter(svc.source, f"timer|{timer.kind}|{timer.key}", timer.due_at, timer.subject,
+                                  svc.topic)
+                await handler(TimerContext(conn=conn, emitter=emitter, service=svc, timer=timer))
+                if into is None:
                     await outbox.write(conn, emitter.rows)
-            except TRANSIENT:
-                raise
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {error_detail(exc, 480)}"
-                log.error("timer.failed", kind=timer.kind, timer_id=timer.id, case=timer.subject, error=error)
-                attempts = await conn.fetchval(
-                    "UPDATE timers SET attempts = attempts + 1, error = $2 WHERE id = $1 RETURNING attempts",
-                    timer.id, error)
-                if attempts < self.svc.settings.max_attempts:
-                    return  # tried again on the next tick
-        await conn.execute("UPDATE timers SET fired_at = now() WHERE id = $1", timer.id)
-        self.svc.metrics.inc("timers_fired_total")
+                else:
+                    into.extend(emitter.rows)
+        except TRANSIENT:
+            raise
+        except Later:
+            return False  # an earlier timer of its case goes first (the next tick takes both in order)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {error_detail(exc, 480)}"
+            log.error("timer.failed", kind=timer.kind, timer_id=timer.id, case=timer.subject, error=error)
+            attempts = await conn.fetchval(
+                "UPDATE timers SET attempts = attempts + 1, error = $2 WHERE id = $1 RETURNING attempts",
+                timer.id, error)
+            if attempts < svc.settings.max_attempts:
+                return False  # tried again on the next tick
+    await conn.execute("UPDATE timers SET fired_at = now() WHERE id = $1", timer.id)
+    svc.metrics.inc("timers_fired_total")
+    return True

@@ -55,9 +55,12 @@ async def name(conn: asyncpg.Connection | asyncpg.Pool, person_id: str) -> str |
 
 
 async def forget_name_unless_certified(conn: asyncpg.Connection, person_id: str) -> None:
-    """A withdrawn parent with no certificate will never need their name printed: drop it."""
+    """A withdrawn parent with no certificate will never need their name printed: drop it. Unless
+    one is still to be issued: due before the withdrawal, its timer was held (a replay) and stays."""
     await conn.execute("DELETE FROM certificate_names n WHERE person_id = $1 AND NOT EXISTS "
-                       "(SELECT 1 FROM certificates c WHERE c.person_id = n.person_id)", person_id)
+                       "(SELECT 1 FROM certificates c WHERE c.person_id = n.person_id) AND NOT EXISTS "
+                       "(SELECT 1 FROM timers t WHERE t.kind = 'certificate' AND t.fired_at IS NULL "
+                       "AND t.payload->>'person_id' = n.person_id)", person_id)
 
 
 async def erase_person(conn: asyncpg.Connection, person_id: str) -> None:

@@ -43,8 +43,8 @@ async def attended(ctx, parent, data) -> None:
 async def on_certificate_due(tctx) -> None:
     conn, referral_id = tctx.conn, tctx.timer.key
     parent = await store.parent(conn, tctx.timer.payload["person_id"], lock=True)
-    if parent is None or parent["status"] != "active" or parent["referral_id"] != referral_id:
-        return  # withdrawn, or replaced by a re-referral: no certificate for this referral
+    if not domain.current_at(referral_id, parent and dict(parent), tctx.timer.due_at):
+        return  # withdrawn, or replaced by a re-referral, before it was due: no certificate
     progress = await store.progress(conn, referral_id)
     if not domain.both_stages_done(progress["elearning_completed_at"], progress["attended_on"]):
         return  # cannot happen through schedule_if_due; checked again because it must never happen

@@ -103,15 +103,31 @@ def both_stages_done(elearning_completed_at: datetime | None, attended_on: date 
     return elearning_completed_at is not None and attended_on is not None
 
 
-def reminder(referral_id: str, parent: Mapping | None, elearning_completed_at: datetime | None) -> str | None:
-    """What a day-7 or day-12 reminder for `referral_id` does when it falls due: None when the
-    parent withdrew, was re-referred or finished the e-learning; 'with_link' when they never
-    activated their account (a fresh invitation link comes with it); otherwise 'plain'."""
-    if parent is None or parent["status"] != "active" or parent["referral_id"] != referral_id:
+def _after(moment: datetime | None, due: datetime | None) -> bool:
+    """A fact from after the due time: a timer that fires late (a replay held it) ignores it."""
+    return moment is not None and due is not None and moment > due
+
+
+def current_at(referral_id: str, parent: Mapping | None, due: datetime | None = None) -> bool:
+    """Whether `referral_id` was the parent's referral, and not withdrawn, at `due` (a timer's due
+    time; None: now). A re-referral or withdrawal from after it changes nothing for that timer."""
+    if parent is None:
+        return False
+    if parent["referral_id"] != referral_id:
+        return _after(parent.get("accepted_at"), due)  # replaced only later: it was theirs then
+    return parent["status"] == "active" or _after(parent.get("withdrawn_at"), due)
+
+
+def reminder(referral_id: str, parent: Mapping | None, elearning_completed_at: datetime | None,
+             due: datetime | None = None) -> str | None:
+    """What a day-7 or day-12 reminder for `referral_id` does when it falls due (as of `due`): None
+    when the parent withdrew, was re-referred or finished the e-learning; 'with_link' when they
+    had not activated their account (a fresh invitation link comes with it); otherwise 'plain'."""
+    if not current_at(referral_id, parent, due):
         return None
-    if elearning_completed_at is not None:
+    if elearning_completed_at is not None and not _after(elearning_completed_at, due):
         return None
-    return "with_link" if parent["activated_at"] is None else "plain"
+    return "with_link" if parent["activated_at"] is None or _after(parent["activated_at"], due) else "plain"
 
 
 def certificate_due_at(workshop_ended_at: datetime | None, attendance_recorded_at: datetime,

@@ -24,7 +24,11 @@ NAMES_TOPIC = T.LEARNING_NAMES
 
 @batched
 async def on_referral_accepted(ctxs: list[Context]) -> None:
-    """Set-based: a run of acceptances costs four statements, not four per parent."""
+    """Set-based: a run of acceptances costs four statements, not four per parent. CPPP is its own
+    programme (sessions recorded by Cafcass): no Parent Hub, invitation, reminder or certificate."""
+    ctxs = [ctx for ctx in ctxs if ctx.event.data.programme != "cppp"]
+    if not ctxs:
+        return
     conn, accepted = ctxs[0].conn, [(ctx.event.data, ctx.event.time) for ctx in ctxs]
     await store.start(conn, accepted)
     await progress.schedule_reminders(conn, accepted, ctxs[0].service.settings)
@@ -34,9 +38,13 @@ async def on_referral_accepted(ctxs: list[Context]) -> None:
 
 async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAccepted]) -> None:
     d = event.data
-    await store.withdraw(ctx.conn, d.person_id, d.referral_id)
-    await progress.cancel_reminders(ctx.conn, d.referral_id, ctx.service.settings)
-    await timers.cancel(ctx.conn, certificates.TIMER, d.referral_id)
+    parent = await store.parent(ctx.conn, d.person_id)
+    if parent is None or parent["referral_id"] != d.referral_id:
+        return  # not a referral learning started (CPPP): the parent's PTfC record, if any, stays
+    # Programme time: what fell due before the withdrawal still goes out (a replay held it).
+    await store.withdraw(ctx.conn, d.person_id, d.referral_id, event.time)
+    await progress.cancel_reminders(ctx.conn, d.referral_id, ctx.service.settings, event.time)
+    await timers.cancel(ctx.conn, certificates.TIMER, d.referral_id, event.time)
     await certificate_store.forget_name_unless_certified(ctx.conn, d.person_id)
 
 

@@ -29,9 +29,10 @@ async def schedule_reminders(conn, accepted: list, settings) -> None:
         for a, at in accepted for day, due in domain.reminders_ahead(a.referred_on, days, at)])
 
 
-async def cancel_reminders(conn, referral_id: str, settings) -> None:
+async def cancel_reminders(conn, referral_id: str, settings, at: datetime) -> None:
+    """Those due after `at` (the cause's own time): one due before it went out, as it did live."""
     for day in domain.reminder_days(settings.reminder_days):
-        await timers.cancel(conn, REMINDER, reminder_key(referral_id, day))
+        await timers.cancel(conn, REMINDER, reminder_key(referral_id, day), at)
 
 
 async def module_completed(ctx, parent, module: str, at: datetime) -> None:
@@ -44,7 +45,7 @@ async def module_completed(ctx, parent, module: str, at: datetime) -> None:
     await ctx.emit(T.LEARNING_EVENTS, L.ELEARNING_COMPLETED, L.ElearningCompleted(
         person_id=parent["person_id"], completed_at=at,
         within_target=domain.within_target(parent["referred_on"], at, s.elearning_target_days)))
-    await cancel_reminders(ctx.conn, referral_id, s)
+    await cancel_reminders(ctx.conn, referral_id, s, at)
     await certificates.schedule_if_due(ctx.conn, parent, await store.progress(ctx.conn, referral_id), s)
 
 
@@ -66,11 +67,13 @@ async def on_reminder_due(tctx) -> None:
     parent = await store.parent(conn, p["person_id"], lock=True)
     progress = await store.progress(conn, p["referral_id"])
     # Decided when it fires, not only cancelled on completion: holds even if a cancel were missed.
-    action = domain.reminder(p["referral_id"], parent, progress["elearning_completed_at"] if progress else None)
+    # As of its due time: it may fire late (a replay held it), after facts from later were read.
+    due = tctx.timer.due_at
+    action = domain.reminder(p["referral_id"], parent, progress["elearning_completed_at"] if progress else None, due)
     if action is None:
         return
     s = tctx.service.settings
-    done = await store.modules_done(conn, p["referral_id"])
+    done = await store.modules_done(conn, p["referral_id"], due)
     due_on = domain.elearning_due_on(parent["referred_on"], s.elearning_target_days)
     extra = {"day": p["day"], "elearning_due_on": domain.long_date(due_on),
              "modules_done": done, "modules_left": len(L.MODULES) - done}

@@ -35,9 +35,9 @@ async def parent(conn: asyncpg.Connection, person_id: str, lock: bool = False) -
     return await conn.fetchrow(sql, person_id)
 
 
-async def withdraw(conn: asyncpg.Connection, person_id: str, referral_id: str) -> None:
-    await conn.execute("UPDATE parents SET status = 'withdrawn' WHERE person_id = $1 AND referral_id = $2",
-                       person_id, referral_id)
+async def withdraw(conn: asyncpg.Connection, person_id: str, referral_id: str, at: datetime) -> None:
+    await conn.execute("UPDATE parents SET status = 'withdrawn', withdrawn_at = $3 WHERE person_id = $1 "
+                       "AND referral_id = $2", person_id, referral_id, at)
 
 
 async def add_invitations(conn: asyncpg.Connection, issued: list[tuple[str, Invitation]]) -> None:
@@ -78,8 +78,10 @@ async def add_module(conn: asyncpg.Connection, referral_id: str, module: str, at
     return {r["module"] for r in rows}
 
 
-async def modules_done(conn: asyncpg.Connection, referral_id: str) -> int:
-    return await conn.fetchval("SELECT count(*) FROM module_completions WHERE referral_id = $1", referral_id)
+async def modules_done(conn: asyncpg.Connection, referral_id: str, by: datetime) -> int:
+    """Modules done by `by` (a reminder's due time: one finished later was not done then)."""
+    return await conn.fetchval("SELECT count(*) FROM module_completions WHERE referral_id = $1 "
+                               "AND completed_at <= $2", referral_id, by)
 
 
 async def complete_elearning(conn: asyncpg.Connection, referral_id: str, at: datetime) -> bool:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from contracts.lots import load_area_table
 from ptfc.kit.service import Service, ServiceSpec
-from services.referral import domain, outcomes
+from services.referral import cppp, cppp_intake, cppp_outcomes, domain, outcomes
 from services.referral.handlers import build_router
 
 
@@ -11,9 +11,13 @@ async def _on_start(svc: Service) -> None:
     s = svc.settings
     svc.state["areas"] = load_area_table(s.lot_table_file)
     svc.state["targets"] = domain.Targets(s.elearning_target_days, s.workshop_target_days,
-                                          s.completion_deadline_days)
+                                          s.completion_deadline_days, cppp.Rule.of(s))
 
 
 SPEC = ServiceSpec(name="referral", package_dir=Path(__file__).parent, build_router=build_router,
                    on_start=_on_start, timers={outcomes.NON_COMPLETION: outcomes.on_non_completion_due,
-                                                         outcomes.RETENTION: outcomes.on_retention_due})
+                                                         outcomes.RETENTION: outcomes.on_retention_due,
+                                                         cppp_intake.LAPSE: cppp_outcomes.on_lapse_due},
+                   # What the FCA and court are told depends on order: a fact from after a due
+                   # check (a replay, a late workshop) is applied after it (ptfc/kit/ordering.py).
+                   programme_order=True)

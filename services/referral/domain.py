@@ -7,6 +7,7 @@ from datetime import datetime
 from contracts.referral import Needs, ParentReferred, Reason, ReferralAccepted, ReferralRejected, ReferralRequested
 from ptfc.kit.addresses import email_ok
 from ptfc.kit.calendar import day_n, uk_date
+from services.referral import cppp
 
 ROUTES = {"court_order", "fca_recommendation"}
 CPPP_PROCEEDINGS = {"rule_16_4", "section_7"}
@@ -17,6 +18,7 @@ class Targets:
     elearning_days: int = 14
     workshop_days: int = 35
     completion_days: int = 42
+    cppp_rule: cppp.Rule = cppp.Rule()  # CPPP has no stages: every due date is its window's last day
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,12 @@ def reasons_to_reject(req: ReferralRequested, areas: dict[str, str], history: Hi
                                       message="cppp.proceedings must be rule_16_4 or section_7"))
             if not req.cppp.consent:
                 reasons.append(Reason(code="cppp_consent_missing", message="CPPP is voluntary: consent must be true"))
+            guardian = req.cppp.guardian
+            if req.cppp.proceedings == "rule_16_4" and guardian is None:
+                reasons.append(Reason(code="cppp_guardian_missing",
+                                      message="cppp.guardian is required for rule_16_4 (the Guardian receives the report)"))
+            if guardian is not None and not email_ok(guardian.email):
+                reasons.append(Reason(code="invalid_email", message="cppp.guardian.email is not a valid email address"))
     if history.active:
         reasons.append(Reason(code="already_active",
                               message=f"the parent is already in an active {req.programme} referral"))
@@ -74,13 +82,15 @@ def decide(req: ReferralRequested, made_at: datetime, areas: dict[str, str], his
     if reasons:
         return ReferralRejected(referral_id=req.referral_id, case_number=req.case_number, reasons=reasons)
     day0 = uk_date(made_at)
+    if req.programme == "cppp":
+        due = (cppp.window_ends_on(day0, targets.cppp_rule),) * 3
+    else:
+        due = tuple(day_n(day0, n) for n in (targets.elearning_days, targets.workshop_days, targets.completion_days))
     return ReferralAccepted(
         referral_id=req.referral_id, case_number=req.case_number, person_id=req.parent.person_id,
         programme=req.programme, route=req.route, lot=areas[req.cafcass_area],
         cafcass_area=req.cafcass_area, ordered_on=req.ordered_on, referred_on=day0,
-        elearning_due_on=day_n(day0, targets.elearning_days),
-        workshop_due_on=day_n(day0, targets.workshop_days),
-        completion_due_on=day_n(day0, targets.completion_days),
+        elearning_due_on=due[0], workshop_due_on=due[1], completion_due_on=due[2],
         co_parent_person_ids=list(req.co_parent_person_ids), plan_suitable=req.plan_suitable,
         in_person=bool(req.parent.needs and req.parent.needs.in_person), re_referral=history.earlier,
         trial=req.programme == "cppp" and req.cppp is not None and req.cppp.proceedings == "section_7",
@@ -101,15 +111,3 @@ def hand_off(req: ReferralRequested, accepted: ReferralAccepted) -> ParentReferr
         referred_on=accepted.referred_on, elearning_due_on=accepted.elearning_due_on,
         workshop_due_on=accepted.workshop_due_on, completion_due_on=accepted.completion_due_on)
 
-
-def cppp_session_refusal(session_case: str, subject: str, attended: list[str], parents: set[str]) -> str | None:
-    """Why a recorded CPPP session cannot be kept, or None. Reasons name fields, never values."""
-    if session_case != subject:
-        return "case_number is not the event's subject"
-    if not parents:
-        return "no active CPPP referral for this case_number"
-    if not attended:
-        return "attended_person_ids is empty"
-    if not set(attended) <= parents:
-        return "attended_person_ids names a person with no active CPPP referral in this case"
-    return None

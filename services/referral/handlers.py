@@ -19,7 +19,7 @@ from ptfc.kit.erasure import erase_kept
 from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter
 from ptfc.kit.subscribe import publishes, subscribe
-from services.referral import domain, outcomes, store
+from services.referral import cppp_intake, cppp_outcomes, domain, outcomes, store
 
 
 @batched
@@ -30,6 +30,7 @@ async def on_referral_requested(ctxs: list[Context]) -> None:
     requests = [ctx.event.data for ctx in ctxs]
     seen = await store.known(conn, [r.referral_id for r in requests])
     history = await store.histories(conn, [r.parent.person_id for r in requests])
+    cases, rule = await cppp_intake.Cases.load(conn, requests), svc.state["targets"].cppp_rule
     decided, accepted = [], []
     for ctx in ctxs:
         req = ctx.event.data
@@ -47,8 +48,13 @@ async def on_referral_requested(ctxs: list[Context]) -> None:
         decided.append((req, decision, ctx.event.time))
         accepted.append(decision)
         await announce(ctx, req, decision)
+        if decision.programme == "cppp":
+            await cppp_intake.consented(ctx, cases, decision, rule)
     await store.add(conn, decided)
-    await outcomes.schedule_non_completion(conn, accepted, svc.settings.completion_deadline_days)
+    # Each programme its own clock: PTfC's day-42 report, CPPP's end of window (and its start).
+    await outcomes.schedule_non_completion(conn, [a for a in accepted if a.programme == "ptfc"],
+                                           svc.settings.completion_deadline_days)
+    await cppp_intake.finish(conn, cases, accepted, rule)
 
 
 async def announce(ctx: Context, req: R.ReferralRequested, decision: R.ReferralAccepted) -> None:
@@ -61,8 +67,11 @@ async def announce(ctx: Context, req: R.ReferralRequested, decision: R.ReferralA
     for contact_id, role, name, email in contacts:
         await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.CONTACT_RECORDED, N.ContactRecorded(
             contact_id=contact_id, role=role, name=name, email=email, programme=req.programme, route=req.route))
-    await ctx.emit(T.LEARNING_NAMES, L.CERTIFICATE_NAME_RECORDED, L.CertificateNameRecorded(
-        person_id=req.parent.person_id, display_name=domain.contact_name(req)))
+    if req.programme == "cppp":
+        await cppp_intake.record_guardian(ctx, req)  # CPPP has no certificate: no name to print
+    else:
+        await ctx.emit(T.LEARNING_NAMES, L.CERTIFICATE_NAME_RECORDED, L.CertificateNameRecorded(
+            person_id=req.parent.person_id, display_name=domain.contact_name(req)))
     await ctx.emit(T.REFERRAL_EVENTS, R.ACCEPTED, decision)
     # Last, so the ids of the events above stay what they were before the hand-off existed.
     await ctx.emit(T.partner_handoff(decision.lot), R.PARENT_REFERRED, domain.hand_off(req, decision))
@@ -75,21 +84,12 @@ async def on_referral_withdrawn(ctx: Context, event: CloudEvent[R.ReferralWithdr
     if row["status"] != "active":
         return  # already closed: a withdrawal changes nothing
     await store.close(ctx.conn, row["referral_id"], "withdrawn", event.time)
-    await timers.cancel(ctx.conn, outcomes.NON_COMPLETION, row["referral_id"])
+    await timers.cancel(ctx.conn, outcomes.NON_COMPLETION, row["referral_id"], event.time)
+    await timers.cancel(ctx.conn, cppp_intake.LAPSE, row["referral_id"], event.time)  # a withdrawal stops CPPP too
     await ctx.emit(T.REFERRAL_EVENTS, R.WITHDRAWAL_ACCEPTED, R.WithdrawalAccepted(
         referral_id=row["referral_id"], case_number=row["case_number"], person_id=row["person_id"],
         lot=row["lot"]))
     await outcomes.referral_ended(ctx, row, "withdrawn", event.time)
-
-
-async def on_cppp_session_recorded(ctx: Context, event: CloudEvent[C.CpppSessionRecorded]) -> None:
-    """Kept per attending parent, so what was done can be reported to the court and Guardian."""
-    d = event.data
-    parents = await store.active_cppp_parents(ctx.conn, d.case_number)
-    refusal = domain.cppp_session_refusal(d.case_number, event.subject, d.attended_person_ids, parents)
-    if refusal:
-        raise DeadLetter(refusal)
-    await store.add_cppp_session(ctx.conn, d, event.time)
 
 
 async def on_erasure_requested(ctx: Context, event: CloudEvent[R.ErasureRequested]) -> None:
@@ -116,7 +116,7 @@ def build_router(svc) -> KafkaRouter:
     subscribe(router, svc, {
         T.PARTNER_REFERRALS: Route({R.REQUESTED: on_referral_requested,
                                     R.WITHDRAWN: on_referral_withdrawn,
-                                    C.SESSION_RECORDED: on_cppp_session_recorded,
+                                    C.SESSION_RECORDED: cppp_outcomes.on_session_recorded,
                                     R.ERASURE_REQUESTED: on_erasure_requested}, strict=True),
         T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: outcomes.on_elearning_completed,
                                   L.CERTIFICATE_ISSUED: outcomes.on_certificate_issued}),
@@ -132,5 +132,4 @@ def build_router(svc) -> KafkaRouter:
     for lot in LOTS:  # the documented lots; an operator's own table may name others
         publishes(router, svc, T.partner_handoff(lot), Union[CloudEvent[R.ParentReferred], CloudEvent[R.ParentClosed]],
                   f"Parents referred to {lot}, with contact details, for that lot's delivery partner alone.")
-    publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
     return router

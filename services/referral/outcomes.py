@@ -74,7 +74,7 @@ async def on_certificate_issued(ctx: Context, event: CloudEvent[L.CertificateIss
         return  # withdrawn or already reported: learning only certifies accepted referrals
     await store.complete(ctx.conn, row["referral_id"], d.certificate_number, d.elearning_completed_on,
                          d.workshop_attended_on, event.time)
-    await timers.cancel(ctx.conn, NON_COMPLETION, row["referral_id"])
+    await timers.cancel(ctx.conn, NON_COMPLETION, row["referral_id"], event.time)
     await ctx.emit(T.REFERRAL_EVENTS, R.COMPLETED, R.ReferralCompleted(
         referral_id=row["referral_id"], case_number=row["case_number"], person_id=d.person_id,
         elearning_completed_on=d.elearning_completed_on, workshop_attended_on=d.workshop_attended_on,
@@ -96,7 +96,12 @@ async def on_safeguarding_concern_recorded(ctx: Context, event: CloudEvent[W.Saf
 
 
 async def on_non_completion_due(ctx: TimerContext) -> None:
-    """Day 42 has passed: if a stage is still missing, the FCA and court are told what was done."""
+    """Day 42 has passed: if a stage is still missing, the FCA and court are told what was done.
+
+    As of the due time, though it may fire later (a replay holds timers): the service keeps
+    programme order (ptfc/kit/ordering.py), so every fact of the case from after the due time
+    (a late workshop, a certificate, a withdrawal) waits until this has fired, and the stages
+    read here are exactly those whose facts' own time is at or before it."""
     row = await store.get(ctx.conn, ctx.timer.key)
     stages = progress.Stages(row["elearning_completed_on"], row["workshop_attended_on"]) if row else None
     if row is None or not progress.report_non_completion(row["status"], stages):

@@ -1,6 +1,7 @@
 """All SQL of the referral service."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import asyncpg
@@ -27,12 +28,19 @@ async def add(conn: asyncpg.Connection, decided: list[tuple[ReferralRequested, R
         return
     cols = list(zip(*[(q.referral_id, q.case_number, q.parent.person_id, q.programme, a.lot if a else None,
                        q.ordered_on, "active" if a else "rejected", bool(a and a.re_referral), at,
-                       bool(a and q.court_email), a.referred_on if a else None) for q, a, at in decided]))
+                       bool(a and q.court_email), a.referred_on if a else None,
+                       # JSON, not text[]: an array of arrays must be rectangular, these lists are not.
+                       # Only CPPP needs them (its start waits for both parents): PTfC's hot path stays lean.
+                       json.dumps(q.co_parent_person_ids) if q.programme == "cppp" else None,
+                       q.cppp.proceedings if a and q.cppp else None)
+                      for q, a, at in decided]))
     await conn.execute(
         "INSERT INTO referrals(referral_id, case_number, person_id, programme, lot, ordered_on, status, "
-        "re_referral, received_at, has_court_email, referred_on) SELECT * FROM unnest($1::text[], $2::text[], "
-        "$3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::boolean[], $9::timestamptz[], "
-        "$10::boolean[], $11::date[])", *cols)
+        "re_referral, received_at, has_court_email, referred_on, co_parent_person_ids, cppp_proceedings) "
+        "SELECT r, c, p, g, l, o, s, rr, t, ce, d0, ARRAY(SELECT jsonb_array_elements_text(cp::jsonb)), pr FROM unnest("
+        "$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::boolean[], "
+        "$9::timestamptz[], $10::boolean[], $11::date[], $12::text[], $13::text[]) "
+        "AS u(r, c, p, g, l, o, s, rr, t, ce, d0, cp, pr)", *cols)
 
 
 async def get(conn: asyncpg.Connection, referral_id: str) -> asyncpg.Record | None:
@@ -45,9 +53,10 @@ async def close(conn: asyncpg.Connection, referral_id: str, status: str, at: dat
 
 
 async def active_for(conn: asyncpg.Connection, person_id: str) -> asyncpg.Record | None:
-    """The parent's active referral (at most one per programme; the newest if several)."""
+    """The parent's active PTfC referral: learning and workshop facts are PTfC's stages, never a
+    CPPP referral's (a parent may be on both programmes at once)."""
     return await conn.fetchrow("SELECT * FROM referrals WHERE person_id = $1 AND status = 'active' "
-                               "ORDER BY received_at DESC LIMIT 1 FOR UPDATE", person_id)
+                               "AND programme = 'ptfc' ORDER BY received_at DESC LIMIT 1 FOR UPDATE", person_id)
 
 
 async def set_stage(conn: asyncpg.Connection, referral_id: str, column: str, value) -> None:
@@ -62,20 +71,6 @@ async def complete(conn: asyncpg.Connection, referral_id: str, certificate_numbe
         "UPDATE referrals SET status = 'completed', closed_at = $2, certificate_number = $3, "
         "elearning_completed_on = $4, workshop_attended_on = $5 WHERE referral_id = $1",
         referral_id, at, certificate_number, elearning_on, workshop_on)
-
-
-async def active_cppp_parents(conn: asyncpg.Connection, case_number: str) -> set[str]:
-    rows = await conn.fetch("SELECT person_id FROM referrals WHERE case_number = $1 AND programme = 'cppp' "
-                            "AND status = 'active'", case_number)
-    return {r["person_id"] for r in rows}
-
-
-async def add_cppp_session(conn: asyncpg.Connection, s, at: datetime) -> None:
-    """One row per attending parent; a session recorded again changes nothing."""
-    await conn.execute(
-        "INSERT INTO cppp_sessions(case_number, session_id, person_id, held_on, joint, recorded_at) "
-        "SELECT $1, $2, p, $3, $4, $5 FROM unnest($6::text[]) AS p ON CONFLICT DO NOTHING",
-        s.case_number, s.session_id, s.held_on, s.joint, at, list(s.attended_person_ids))
 
 
 async def latest_activity(conn: asyncpg.Connection, person_id: str) -> tuple[bool, datetime | None]:

@@ -64,6 +64,8 @@ async def on_attendance_recorded(ctx: Context, event: CloudEvent[W.AttendanceRec
     if refused:
         raise DeadLetter(refused)
     rows = await store.bookings(ctx.conn, session_id=rec.session_id, live=False)
+    if await booking.settle_checks(ctx, [r for r in rows if r["status"] == "booked"], event.time):
+        rows = await store.bookings(ctx.conn, session_id=rec.session_id, live=False)
     for verdict in domain.judge_record(rec.attendance, domain.seats(rows), session["starts_at"]):
         await _apply(ctx, session, verdict, event.time)
     await store.set_session(ctx.conn, rec.session_id, attendance_at=event.time)

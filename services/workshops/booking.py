@@ -34,6 +34,17 @@ async def booking_parent(ctx: Any, event: CloudEvent[W.BookingRequested]):
     return row
 
 
+CHECK = "elearning_check"  # at a session's start: a parent whose e-learning is not done loses the place
+
+
+async def settle_checks(ctx: Any, live: list, at: datetime) -> bool:
+    """Before a fact at `at` about these live bookings: their start-of-session checks that were due
+    before it but have not fired (a replay holds timers) fire first, as they did live, so a place
+    lost at the start is lost before the attendance record, a new booking or a cancellation is
+    judged. True if any fired (the caller reads the bookings again)."""
+    return bool(live) and await timers.settle(ctx, CHECK, [str(b["booking_id"]) for b in live], at) > 0
+
+
 async def offer_rebooking(ctx: Any, person_id: str, subject: str, session_id: str, reason: str,
                           at: datetime) -> None:
     """Tell the parent to rebook, offering the earliest session that fits them at `at`."""
@@ -66,7 +77,7 @@ async def _confirm(ctx: Context, parent, session_id: str, at: datetime) -> None:
             details.starts_at, ctx.service.settings.elearning_reminder_hours, at)
         if remind_at is not None:
             await timers.schedule(ctx.conn, "elearning_reminder", str(booking_id), case, remind_at, payload)
-        await timers.schedule(ctx.conn, "elearning_check", str(booking_id), case, details.starts_at, payload)
+        await timers.schedule(ctx.conn, CHECK, str(booking_id), case, details.starts_at, payload)
     await ctx.emit(T.WORKSHOPS_EVENTS, W.BOOKING_CONFIRMED, W.BookingConfirmed(
         person_id=person_id, session_id=session_id, lot=ctx.service.settings.lot,
         starts_at=details.starts_at, mode=details.mode, elearning_complete=done), subject=case)
@@ -79,8 +90,10 @@ async def on_booking_requested(ctx: Context, event: CloudEvent[W.BookingRequeste
     parent = await booking_parent(ctx, event)
     if parent is None:
         return
-    sessions = await store.open_sessions(ctx.conn, event.time, req.session_id)
     live = await store.bookings(ctx.conn, person_id=req.person_id)
+    if await settle_checks(ctx, live, event.time):
+        live = await store.bookings(ctx.conn, person_id=req.person_id)
+    sessions = await store.open_sessions(ctx.conn, event.time, req.session_id)
     decision = allocation.place(store.as_allocation_parent(parent), sessions, event.time, req.session_id,
                                 holds=live[0]["session_id"] if live else None,
                                 attended=await store.has_attended(ctx.conn, parent))
@@ -100,6 +113,8 @@ async def on_booking_requested(ctx: Context, event: CloudEvent[W.BookingRequeste
 async def on_booking_cancelled(ctx: Context, event: CloudEvent[W.BookingCancelled]) -> None:
     await store.lock_lot(ctx.conn)
     live = await store.bookings(ctx.conn, person_id=event.data.person_id, session_id=event.data.session_id)
+    if await settle_checks(ctx, live, event.time):
+        live = await store.bookings(ctx.conn, person_id=event.data.person_id, session_id=event.data.session_id)
     if not live:
         raise DeadLetter("this parent holds no place in this session")
     b = live[0]

@@ -55,6 +55,17 @@ def elearning_done_by(completed_at: datetime | None, moment: datetime) -> bool:
     return completed_at is not None and completed_at <= moment
 
 
+def booked_at(status: str, closed_at: datetime | None, moment: datetime) -> bool:
+    """Whether a booking was live at `moment`: still booked, or closed only later (a timer that
+    fires late, held by a replay, judges as of its due time, not after the attendance record)."""
+    return status == "booked" or (closed_at is not None and closed_at > moment)
+
+
+def open_at(recorded_at: datetime | None, moment: datetime) -> bool:
+    """Whether a follow-up call was still without an outcome at `moment`."""
+    return recorded_at is None or recorded_at > moment
+
+
 def attended_on(ends_at: datetime) -> date:
     """The UK calendar day the workshop finished (its last part)."""
     return ends_at.astimezone(UK).date()

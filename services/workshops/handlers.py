@@ -25,6 +25,8 @@ async def on_referral_accepted(ctxs: list[Context]) -> None:
     elsewhere = []
     for ctx in ctxs:
         a = ctx.event.data
+        if a.programme == "cppp":
+            continue  # CPPP has no workshop: its sessions are Cafcass's, recorded on the referral
         if a.lot == lot:
             await store.upsert_parent(conn, a, ctx.event.time)
         else:
@@ -37,6 +39,8 @@ async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAcc
     if w.lot != ctx.service.settings.lot:
         return
     await store.lock_lot(ctx.conn)
+    # A place lost at a session's start before the withdrawal was lost then, with its email.
+    await booking.settle_checks(ctx, await store.bookings(ctx.conn, person_id=w.person_id), event.time)
     if not await store.withdraw_parent(ctx.conn, w.person_id, w.referral_id):
         return
     for b in await store.bookings(ctx.conn, person_id=w.person_id):
@@ -128,5 +132,4 @@ def build_router(svc) -> KafkaRouter:
     publishes(router, svc, T.NOTIFICATIONS_REQUESTS,
               Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]],
               "Trainers' contacts and emails to parents and trainers (read only by notifications).")
-    publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
     return router
