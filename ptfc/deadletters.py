@@ -1,9 +1,11 @@
 """`ptfc deadletters list|show|replay`: an operator's look at what was refused, and a way back.
 
-Reads `ptfc.deadletter` itself (no consumer group: reading moves nothing), so it sees exactly what
-partners see: the reason and origin in headers, and the bytes of a partner's own message. Bytes
-from our sensitive internal topics are withheld (kept in the refusing service's `dead_letters`
-table): `show` never prints them; `replay` sends them back from that table without showing them.
+Reads `ptfc.deadletter` itself (no consumer group: reading moves nothing), so `list` sees exactly
+what partners see: the reason and origin in headers, never the bytes. Those stay in the refusing
+service's `dead_letters` table (ptfc/kit/deadletter.py), where `show` and `replay` read them with the
+operator's database access: `show` prints a partner's message (that partner's own words, for the
+operator to correct) but never one from our sensitive internal topics (contact details, certificate
+names); `replay` sends either back, with its original key, without showing it.
 A replayed message is taken in again only if its (source, id) is new to the service: a message
 refused after it was decoded counts as seen, so `--new-id` gives the replay an id of its own.
 """
@@ -18,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from contracts import topics as T
 from ptfc.kit import db
+from ptfc.kit.kafka_security import client_kwargs
 from ptfc.kit.outbox import make_producer
 from ptfc.kit.service import database_of
 from ptfc.kit.settings import Settings
@@ -37,13 +40,21 @@ class Letter:
 
     @property
     def withheld(self) -> bool:
+        """True for every dead letter written since bytes stopped being published (older ones
+        carry their bytes and key on the topic)."""
         return "ptfc-withheld" in self.headers
+
+    @property
+    def internal(self) -> bool:
+        """From one of our sensitive internal topics (a namespace may prefix the origin)."""
+        origin = self.headers.get("ptfc-origin-topic", "")
+        return any(origin == t or origin.endswith("." + t) for t in T.SENSITIVE)
 
 
 async def read_all(settings: Settings) -> list[Letter]:
     topic = T.namespaced(settings.topic_namespace, T.DEADLETTER)
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False,
-                                max_partition_fetch_bytes=8 * 1024 * 1024)
+                                max_partition_fetch_bytes=8 * 1024 * 1024, **client_kwargs(settings))
     await consumer.start()
     try:
         parts = consumer.partitions_for_topic(topic) or set()
@@ -76,7 +87,7 @@ def summary(letters: list[Letter]) -> str:
 def listing(letters: list[Letter]) -> str:
     return "\n".join(f"{x.ref:<10} {x.headers.get('ptfc-service', '?'):<22} "
                      f"{x.headers.get('ptfc-origin-topic', '?'):<34} {x.headers.get('ptfc-reason', '?')[:80]}"
-                     + ("  [withheld]" if x.withheld else "") for x in letters)
+                     + ("  [internal: not shown]" if x.internal else "") for x in letters)
 
 
 def find(letters: list[Letter], ref: str) -> Letter:
@@ -86,26 +97,34 @@ def find(letters: list[Letter], ref: str) -> Letter:
     raise LookupError(f"no dead letter {ref} (give partition:offset, as `ptfc deadletters list` shows)")
 
 
-def show(letter: Letter) -> str:
+def show(letter: Letter, kept: tuple[bytes, bytes | None] | None = None) -> str:
+    """Headers, then the message: `kept` is what `kept_bytes` found (a withheld letter's bytes)."""
     head = "\n".join(f"{k}: {v}" for k, v in sorted(letter.headers.items()))
-    if letter.withheld:
+    if letter.internal:
         return head + "\n(the message holds personal data from an internal topic: not shown)"
-    return head + "\n\n" + letter.value.decode("utf-8", "replace")
+    value = kept[0] if kept is not None else letter.value
+    return head + "\n\n" + value.decode("utf-8", "replace")
 
 
-async def _withheld_bytes(settings: Settings, letter: Letter) -> bytes:
-    service = letter.headers["ptfc-service"]
-    conn = await asyncpg.connect(db.with_database(settings.database_url, database_of(settings, service)))
+async def kept_bytes(settings: Settings, letter: Letter) -> tuple[bytes, bytes | None]:
+    """The refused message's value and key: from the refusing service's database."""
+    if not letter.withheld:
+        return letter.value, letter.key
+    instance = letter.headers.get("ptfc-instance", letter.headers["ptfc-service"])
+    service, _, lot = instance.partition(".")
+    conn = await asyncpg.connect(db.with_database(settings.database_url, database_of(settings, service, lot or None)))
     try:
-        value = await conn.fetchval('SELECT withheld FROM dead_letters WHERE topic = $1 AND partition = $2 '
-                                    'AND "offset" = $3', letter.headers["ptfc-origin-topic"],
-                                    int(letter.headers["ptfc-origin-partition"]),
-                                    int(letter.headers["ptfc-origin-offset"]))
+        row = await conn.fetchrow('SELECT withheld, withheld_key FROM dead_letters WHERE topic = $1 '
+                                  'AND partition = $2 AND "offset" = $3', letter.headers["ptfc-origin-topic"],
+                                  int(letter.headers["ptfc-origin-partition"]),
+                                  int(letter.headers["ptfc-origin-offset"]))
     finally:
         await conn.close()
-    if value is None:
-        raise LookupError(f"the {service} database no longer holds the bytes of {letter.ref}")
-    return bytes(value)
+    if row is None or row["withheld"] is None:
+        raise LookupError(f"the {instance} database no longer holds the bytes of {letter.ref} (erased, "
+                          "or never kept)")
+    key = row["withheld_key"]
+    return bytes(row["withheld"]), bytes(key) if key is not None else None
 
 
 def with_new_id(value: bytes, n: int) -> bytes:
@@ -115,16 +134,18 @@ def with_new_id(value: bytes, n: int) -> bytes:
 
 
 async def replay(settings: Settings, letter: Letter, corrected: bytes | None = None, new_id: bool = False) -> str:
-    """Send the message (or the operator's corrected version) back to the topic it came from."""
-    value = corrected if corrected is not None else (
-        await _withheld_bytes(settings, letter) if letter.withheld else letter.value)
+    """Send the message (or the operator's corrected version) back to the topic it came from,
+    keyed as it came."""
+    value, key = await kept_bytes(settings, letter)
+    if corrected is not None:
+        value = corrected
     if new_id:
         value = with_new_id(value, letter.offset)
     topic = letter.headers["ptfc-origin-topic"]
     producer = make_producer(settings, "ptfc-operator-replay")
     await producer.start()
     try:
-        await producer.send_and_wait(topic, value, key=letter.key)
+        await producer.send_and_wait(topic, value, key=key)
     finally:
         await producer.stop()
     return topic

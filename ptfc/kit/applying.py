@@ -29,7 +29,6 @@ class RunFailed(Exception):
 class EventApplier:
     svc: Any
     settings: Any
-    withheld: frozenset[str] | set[str]
 
     async def _inbox(self, conn: asyncpg.Connection, events: list[Decoded]) -> set[tuple[str, str]]:
         """One statement for the whole batch; returns the (source, id) pairs not seen before."""
@@ -81,7 +80,7 @@ class EventApplier:
                 return ctx.emitter.rows, None
             except TRANSIENT:
                 raise
-            except deadletter.NotYet as exc:  # before DeadLetter: it is one
+            except deadletter.NotYet as exc:
                 await conn.execute("DELETE FROM inbox WHERE source = $1 AND id = $2", ev.source, ev.id)
                 return [], exc.reason
             except deadletter.DeadLetter as exc:
@@ -103,8 +102,7 @@ class EventApplier:
 
     async def _dead(self, conn: asyncpg.Connection, rec: Any, reason: str) -> None:
         if await deadletter.record(conn, record=rec, reason=reason, service=self.svc.name,
-                                   deadletter_topic=self.svc.topic("ptfc.deadletter"),
-                                   withhold=rec.topic in self.withheld):
+                                   deadletter_topic=self.svc.topic("ptfc.deadletter"), instance=self.svc.instance):
             self.svc.metrics.inc("dead_letters_total")
             log.warning("event.dead_lettered", topic=rec.topic, partition=rec.partition,
                         offset=rec.offset, reason=scrub_text(reason)[:300])

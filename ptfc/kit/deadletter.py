@@ -1,8 +1,10 @@
-"""Dead letters: the original bytes, copied unchanged to `ptfc.deadletter`, reason in headers.
+"""Dead letters: the reason and origin on `ptfc.deadletter`, the refused bytes kept here.
 
-From a sensitive internal topic (contracts.topics.SENSITIVE: contact details, certificate names)
-the bytes are withheld: kept in the service's own `dead_letters` table, and the published dead
-letter carries the reason and origin only, since partners read `ptfc.deadletter`."""
+Every partner reads `ptfc.deadletter`, and a refused message can be anyone's personal data (a
+referral with a parent's name and address, a lot's booking), so no dead letter carries its bytes
+or key there (contract v1.1, "Isolation"): the refusing service keeps both in its own
+`dead_letters` table (`withheld`, `withheld_key`), where `ptfc deadletters show|replay` read
+them and erasure finds them (ptfc/kit/erasure.py). The published record is headers only."""
 from __future__ import annotations
 
 import re
@@ -25,10 +27,14 @@ class DeadLetter(Exception):
         self.reason = reason
 
 
-class NotYet(DeadLetter):
-    """The fact this event needs may still be on its way (it comes on another topic, so Kafka
-    gives no order between them). The kit parks the event and tries again; if the fact never
+class NotYet(Exception):
+    """Not a refusal (so not a DeadLetter): the fact this event needs may still be on its way (it
+    comes on another topic, so Kafka gives no order between them). The kit parks the event and tries again; if the fact never
     comes within PARK_MAX_SECONDS, the event is dead-lettered with this reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 PATTERN_MSG = "characters or a form not allowed here (see the field's pattern in the JSON Schema)"
@@ -64,13 +70,13 @@ def error_detail(exc: BaseException, limit: int = 300) -> str:
 
 
 async def record(conn: asyncpg.Connection, *, record: Any, reason: str, service: str,
-                 deadletter_topic: str, withhold: bool = False) -> bool:
+                 deadletter_topic: str, instance: str | None = None) -> bool:
     """Write the dead letter in the caller's transaction; False if this offset was already done."""
     reason = scrub_text(reason)[:MAX_REASON]
     inserted = await conn.fetchval(
-        'INSERT INTO dead_letters(topic, partition, "offset", reason, withheld) VALUES ($1, $2, $3, $4, $5) '
-        "ON CONFLICT DO NOTHING RETURNING id", record.topic, record.partition, record.offset, reason,
-        (record.value or b"") if withhold else None)
+        'INSERT INTO dead_letters(topic, partition, "offset", reason, withheld, withheld_key) '
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
+        record.topic, record.partition, record.offset, reason, record.value or b"", record.key)
     if inserted is None:
         return False
     headers = [
@@ -79,10 +85,11 @@ async def record(conn: asyncpg.Connection, *, record: Any, reason: str, service:
         ("ptfc-origin-partition", str(record.partition)),
         ("ptfc-origin-offset", str(record.offset)),
         ("ptfc-service", service),
+        # The instance (workshops.lot-north): whose database holds the bytes, for show and replay.
+        ("ptfc-instance", instance or service),
+        ("ptfc-withheld", f"kept in the {instance or service} database, dead_letters id {inserted}"),
     ]
-    if withhold:
-        headers.append(("ptfc-withheld", f"personal data: kept in the {service} database, dead_letters id {inserted}"))
-    # The key is the sender's bytes too: text for the outbox, never a NUL PostgreSQL refuses.
-    key = record.key.decode("utf-8", "replace").replace("\x00", "\ufffd") if record.key else None
-    await insert_row(conn, deadletter_topic, key, b"" if withhold else (record.value or b""), headers)
+    # No key either: it is the sender's bytes (a case number, or anything at all). An empty value,
+    # not a null one: a null value is a tombstone to a compacting reader.
+    await insert_row(conn, deadletter_topic, None, b"", headers)
     return True

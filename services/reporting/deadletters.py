@@ -1,6 +1,7 @@
 """Reporting reads `ptfc.deadletter` for the operator console: what every service refused, why,
 and from which topic. It keeps the headers `ptfc-reason`, `ptfc-origin-topic` and `ptfc-service`
-and the record's time, never the refused bytes (they may be a parent's personal data).
+and the record's time. The refused bytes never reach the topic (every partner reads it): the
+refusing service keeps them (ptfc/kit/deadletter.py), and `ptfc deadletters show` reads them there.
 
 Its own consumer group (`<reporting group>.deadletters`): a dead letter is not a CloudEvent, so it
 cannot go through the kit's inbox, which would dead-letter it again. Offsets are committed only

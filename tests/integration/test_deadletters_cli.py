@@ -7,9 +7,9 @@ from contracts import referral as R
 from contracts import topics as T
 from ptfc import deadletters as dl
 from services.referral.app import SPEC as REFERRAL
-from tests.support.builders import referral, uid
+from tests.support.builders import referral
 from tests.support.kafka import TopicReader, envelope, eventually, publish
-from tests.support.services import running
+from tests.support.services import for_service, running
 
 
 async def letters_for(settings, wanted: int) -> list[dl.Letter]:
@@ -32,9 +32,15 @@ async def test_an_operator_lists_shows_and_replays_refused_messages(settings, pr
         first, second = await letters_for(settings, 2)
         text = dl.summary([first, second])
         assert "2 dead letters" in text and "plan_suitable" in text and "no accepted referral" in text
-        assert "yes" not in first.headers["ptfc-reason"] and req["parent"]["email"] in dl.show(first)
+        assert "yes" not in first.headers["ptfc-reason"]
+        # The topic holds no bytes and no key; `show` reads the partner's message from the database.
+        assert (first.value, first.key) == (b"", None) and first.withheld
+        kept = await dl.kept_bytes(for_service(settings, "referral"), first)
+        assert req["parent"]["email"] in dl.show(first, kept) and kept[1] == case.encode()
+        assert req["parent"]["email"] not in dl.show(first)
 
         fixed = json.dumps({**broken, "data": req}).encode()  # the partner's corrected message
+        settings = for_service(settings, "referral")  # the operator's view of its database
         assert await dl.replay(settings, first, corrected=fixed) == topic
         await out.wait_for(lambda es: [e for e in es if e["type"] == R.ACCEPTED], what="the corrected referral")
         # The same withdrawal again would be a repeat (its id was taken in): a new id lets it count.
@@ -44,6 +50,8 @@ async def test_an_operator_lists_shows_and_replays_refused_messages(settings, pr
         await out.stop()
 
 
-def test_withheld_bytes_are_never_shown():
-    letter = dl.Letter(0, 7, b"C-1", b"", {"ptfc-reason": "r", "ptfc-withheld": "kept in the learning database"})
-    assert "not shown" in dl.show(letter)
+def test_bytes_from_an_internal_topic_are_never_shown():
+    letter = dl.Letter(0, 7, None, b"", {"ptfc-reason": "r", "ptfc-withheld": "kept in the learning database",
+                                         "ptfc-origin-topic": "t1.ptfc.learning.names"})
+    assert letter.internal and "not shown" in dl.show(letter, (b"Jo Private", b"C-1"))
+    assert "Jo Private" not in dl.show(letter, (b"Jo Private", b"C-1"))

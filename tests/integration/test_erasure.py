@@ -1,9 +1,10 @@
 """Erasure: a person's personal data leaves every service's database, the counts stay.
 
 Two co-parents are referred; one has a certificate name, contacts and emails, plan terms, a free-
-text survey answer and a refused internal message kept in a dead-letter table. After Cafcass asks
-for that parent's erasure, every text, JSON and byte column of every table of every service's
-database is searched for each of their values: none is left, while the other parent's are."""
+text survey answer, and a refused referral and a refused internal message kept in dead-letter
+tables. After Cafcass asks for that parent's erasure, every text, JSON and byte column of every
+table of every service's database is searched for each of their values: none is left, while the
+other parent's are."""
 from __future__ import annotations
 
 import json
@@ -84,6 +85,9 @@ async def test_erasure_leaves_no_personal_value_in_any_table_and_keeps_the_count
         await publish(producer, ref.topic(T.PARTNER_LEARNING), envelope(L.SURVEY_SUBMITTED, {
             "person_id": gone, "survey": "progress", "answers": {"comment": answer, "confidence": 4}},
             subject=case, source="/partners/parent-hub"), case)
+        # A refused referral (Cafcass's, with the parent's name and address): kept by referral.
+        await publish(producer, ref.topic(T.PARTNER_REFERRALS),
+                      envelope(R.REQUESTED, {**reqs[0], "plan_suitable": "yes"}, subject=case), case)
         # A refused message on learning's sensitive internal topic: its bytes are kept, withheld.
         await publish(producer, ref.topic(T.LEARNING_NAMES), json.dumps(envelope(
             L.CERTIFICATE_NAME_RECORDED, {"person_id": gone, "display_name": values[gone][0]},

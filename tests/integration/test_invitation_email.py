@@ -133,7 +133,7 @@ async def test_refused_input_on_a_sensitive_topic_is_kept_here_not_copied_to_par
         headers = {k: v.decode() for k, v in rec.headers}
         assert rec.value in (b"", None) and b"private" not in b"".join(v for _, v in rec.headers)
         assert "data does not match" in headers["ptfc-reason"]
-        assert headers["ptfc-withheld"].startswith("personal data: kept in the notifications database")
+        assert headers["ptfc-withheld"].startswith("kept in the notifications database")
         kept = await notif.pool.fetchval("SELECT withheld FROM dead_letters WHERE \"offset\" = $1",
                                          int(headers["ptfc-origin-offset"]))
         assert kept == bad
