@@ -10,10 +10,11 @@ can be in: 9999-12-31 is well-formed but overflows the first deadline computed f
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
-from typing import Annotated, Union
+from typing import Annotated, Any, Union
 
-from pydantic import AwareDatetime, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, Field, StrictBool, StrictInt, StringConstraints
 
 LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
 TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
@@ -36,8 +37,30 @@ Text2000 = Annotated[str, StringConstraints(max_length=2000, pattern=TEXT)]
 Text10k = Annotated[str, StringConstraints(max_length=10_000, pattern=TEXT)]
 Email = Annotated[str, StringConstraints(min_length=3, max_length=320, pattern=EMAIL)]
 HttpUrl = Annotated[str, StringConstraints(max_length=2000, pattern=HTTP_URL)]
-Day = Annotated[date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
-Moment = Annotated[AwareDatetime, Field(ge=EARLIEST, lt=LATEST)]
+
+
+def _written_as(pattern: str, what: str, parse: Any) -> BeforeValidator:
+    """pydantic reads a numeric string ("1700000000") as a Unix time even in strict mode; the
+    contract's dates and times are ISO 8601 text. So the text is checked and parsed here (a
+    before-validator's result reaches strict validation as a Python value, not as JSON text)."""
+    shape = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # built in code, or a JSON number strict validation refuses
+        if not shape.match(value):
+            raise ValueError(f"must be written as {what}")
+        try:
+            return parse(value)
+        except ValueError:
+            raise ValueError(f"must be a real {what}") from None
+    return BeforeValidator(check)
+
+
+Day = Annotated[date, Field(ge=EARLIEST_DAY, le=LATEST_DAY),
+                _written_as(r"^\d{4}-\d{2}-\d{2}$", "date YYYY-MM-DD", date.fromisoformat)]
+Moment = Annotated[AwareDatetime, Field(ge=EARLIEST, lt=LATEST),
+                   _written_as(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", "ISO 8601 date-time", datetime.fromisoformat)]
 
 # Survey answers are the Parent Hub's own questions, so their keys are open; their size is not.
 AnswerKey = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 
-MARK = "ZQXJ-marker"
+from ptfc.corpus.generate import DEAD, Hostile, judge
+from ptfc.corpus.mutations import MARK
+
 GOOD_TIME = "2026-11-02T10:15:00+00:00"
 
 
@@ -65,6 +67,9 @@ def classes() -> dict[str, bytes]:
         "time_year_9999": _with("time", "9999-12-31T23:59:59Z"),
         "ordered_on_year_9999": _with("data.ordered_on", "9999-12-31"),
         "time_as_unix_integer": _with("time", 1_700_000_000),
+        "time_as_unix_string": _with("time", "1700000000"),
+        "ordered_on_as_unix_string": _with("data.ordered_on", "1762041600"),
+        "impossible_date": _with("data.ordered_on", "2026-02-30"),
         "time_without_offset": _with("time", "2026-11-02T10:15:00"),
         "bool_as_string": _with("data.plan_suitable", "yes"),
         "bool_as_integer": _with("data.plan_suitable", 1),
@@ -106,3 +111,10 @@ def good_referral(referral_id: str, person_id: str, case: str) -> bytes:
     return json.dumps(envelope(data, id=f"ok-{referral_id}", subject=case)).encode()
 
 
+
+
+def named(topic: str) -> list[Hostile]:
+    """The named classes as corpus entries on `topic` (the referrals topic, namespaced), each with
+    the reason the decoder gives it: sent by the corpus runner before its generated messages."""
+    return [Hostile(-1, topic, "ptfc.referral.requested.v1", f"named: {name}", "(message)", value, b"C-hostile",
+                    expect=DEAD, reason=judge(topic, "referrals", value)) for name, value in classes().items()]
