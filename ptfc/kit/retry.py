@@ -9,6 +9,8 @@ from typing import Awaitable, Callable, TypeVar
 import asyncpg
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
 
+from ptfc.kit.logging import scrub_text
+
 T = TypeVar("T")
 
 # Infrastructure failures: nothing is wrong with the message, so it is retried until they pass
@@ -38,6 +40,13 @@ async def poll(step, idle_seconds: float, name: str, log) -> None:
             attempt += 1
             log.warning(f"{name}.retry", attempt=attempt, error=type(exc).__name__)
             await asyncio.sleep(backoff(attempt, 0.2, 10.0))
+            continue
+        except Exception as exc:
+            # Load-bearing: an error nobody foresaw must not end the loop. A timer loop that died
+            # here once left a ready service whose day-42 checks never fired (found by make chaos).
+            attempt += 1
+            log.error(f"{name}.failed", attempt=attempt, error=type(exc).__name__, detail=scrub_text(str(exc))[:200])
+            await asyncio.sleep(backoff(attempt, 0.5, 30.0))
             continue
         if not done:
             await asyncio.sleep(idle_seconds)
