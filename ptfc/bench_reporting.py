@@ -3,11 +3,14 @@ the KPI report takes for a year of 10,000 referrals (goals: >= 20,000 events/s, 
 
 The facts are published as the services would publish them (contracts models, real envelopes),
 then a reporting service with an empty database reads them all from the beginning, as a rebuild
-does. Events/s counts from its start to the moment its inbox holds every event.
+does. Events/s counts from the moment its consumer is handed the first batch to the moment the
+last batch is applied (start-up and the group join are the same for any history, and not what is
+measured).
 """
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import random
 import statistics
@@ -75,22 +78,38 @@ async def publish(bootstrap: str, ns: str, events: list) -> None:
         await producer.stop()
 
 
-async def rebuild_and_query(settings: Settings, events: int) -> tuple[float, list[float], int]:
+async def rebuild_and_query(settings: Settings, events: int) -> tuple[float, list[float], int, int]:
     """Starts a reporting service on an empty database, times it to the last event, then the report."""
     from ptfc.kit.service import Service
     from services.reporting import report, store_report
     from services.reporting.app import SPEC
-    svc = Service(SPEC, settings)
+    marks: dict[str, float] = {}
+
+    def timed_router(svc: Service):
+        """The service's own router, its consumer's batches timed: decoding, applying, committing."""
+        router = SPEC.build_router(svc)
+        handle = svc.consumer.handle_batch
+
+        async def handle_batch(records: tuple) -> None:
+            marks.setdefault("first", time.perf_counter())
+            marks["busy"] = 1
+            try:
+                await handle(records)
+            finally:
+                marks["last"], marks["busy"], marks["batches"] = time.perf_counter(), 0, marks.get("batches", 0) + 1
+        svc.consumer.handle_batch = handle_batch
+        return router
+
+    svc = Service(dataclasses.replace(SPEC, build_router=timed_router), settings)
     await svc.start()
     try:
-        while (await svc.pool.fetchval("SELECT count(*) FROM inbox")) < events:
+        # The last batch's rows are visible once it committed, a moment before it returns.
+        deadline = time.monotonic() + 120
+        while marks.get("busy", 1) or (await svc.pool.fetchval("SELECT count(*) FROM inbox")) < events:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"reporting bench: {events} events not all applied within 120 s")
             await asyncio.sleep(0.05)
-        # From the first batch's transaction to the last one's (inbox rows carry their transaction's
-        # start): start-up and the group join are the same for any history, and not what is measured.
-        # The last batch's own time is left out: about one in sixty of the whole here.
-        elapsed = (await svc.pool.fetchval("SELECT extract(epoch FROM max(received_at) - min(received_at)) "
-                                           "FROM inbox"))
-        elapsed = float(elapsed) or float("nan")
+        elapsed = marks["last"] - marks["first"]
         await svc.pool.execute("ANALYZE")  # as autovacuum does after a bulk load: the plan needs it
         f = report.filters(START.isoformat(), (START + timedelta(days=364)).isoformat(), areas=DEFAULT_AREA_TO_LOT)
         times = []
@@ -99,7 +118,7 @@ async def rebuild_and_query(settings: Settings, events: int) -> tuple[float, lis
             async with svc.pool.acquire() as conn:
                 doc = await store_report.kpi(conn, f)
             times.append(time.perf_counter() - t0)
-        return elapsed, times, doc["referrals"]
+        return elapsed, times, doc["referrals"], int(marks["batches"])
     finally:
         await svc.stop()
 
@@ -113,10 +132,10 @@ def main_part(bootstrap: str, dburl: str, n: int = 10_000) -> None:
     events = facts(n, ns)
     print(f"reporting: publishing {len(events)} facts of {n} referrals over a year...")
     asyncio.run(publish(bootstrap, ns, events))
-    elapsed, times, referrals = asyncio.run(rebuild_and_query(settings, len(events)))
+    elapsed, times, referrals, batches = asyncio.run(rebuild_and_query(settings, len(events)))
     rate = len(events) / elapsed
     q50, q95 = statistics.median(times) * 1000, sorted(times)[8] * 1000
-    print(f"reporting rebuild: {len(events)} events in {elapsed:.1f} s = {rate:.0f} events/s "
+    print(f"reporting rebuild: {len(events)} events in {batches} batches, {elapsed:.2f} s = {rate:.0f} events/s "
           f"(goal >= 20000: {'met' if rate >= 20_000 else 'NOT met'})")
     print(f"KPI report over {referrals} referrals: p50 {q50:.0f} ms, p95 {q95:.0f} ms "
           f"(goal < 200 ms: {'met' if q95 < 200 else 'NOT met'})")

@@ -15,7 +15,7 @@ from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit.calendar import uk_date
 from ptfc.kit.handling import Context, Route, batched
-from ptfc.kit.subscribe import publishes, subscribe
+from ptfc.kit.subscribe import subscribe
 from services.reporting import domain, store
 from services.reporting.deadletters import subscribe_dead_letters
 
@@ -121,6 +121,5 @@ def build_router(svc) -> KafkaRouter:
     subscribe(router, svc, ROUTES, list[Inbound],
               "The facts the KPI report counts: referrals and their outcomes, e-learning, attendance, "
               "follow-up calls, parenting plans, and workshop feedback (three answers, as learning accepted it).")
-    publishes(router, svc, T.DEADLETTER, bytes, "Refused input, copied unchanged; reason in headers.")
     subscribe_dead_letters(router, svc)
     return router
