@@ -90,7 +90,8 @@ def asyncapi(service: str, lot: str | None = DOC_LOT) -> dict[str, Any]:
     svc_spec = spec(service)
     # Pinned, not from the environment: the committed document must not depend on who ran it.
     settings = Settings(lot=lot if svc_spec.needs_lot else None, topic_namespace="",
-                        kafka_bootstrap_servers=DOC_BOOTSTRAP)
+                        kafka_bootstrap_servers=DOC_BOOTSTRAP, kafka_security_protocol="PLAINTEXT",
+                        kafka_sasl_mechanism=None)
     svc = Service(svc_spec, settings)
     broker = svc.make_broker()
     description = (

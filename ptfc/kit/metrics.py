@@ -9,7 +9,7 @@ HELP = {
     "events_handled_total": "Events applied by this service's handlers.",
     "duplicates_total": "Events already in the inbox (redeliveries and partners' repeats), ignored.",
     "batch_replays_total": "Batches run again one message at a time because a handler raised.",
-    "dead_letters_total": "Messages copied to the dead-letter topic.",
+    "dead_letters_total": "Messages refused (a dead letter published, the bytes kept here).",
     "events_parked_total": "Events parked to wait for a fact from another topic.",
     "outbox_sent_total": "Outbox rows the broker acknowledged.",
     "outbox_wakeups_total": "Outbox relay wake-ups by NOTIFY (else it polls each second).",
