@@ -9,7 +9,6 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from ptfc.kit.settings import Settings
-from ptfc.kit.topics import ensure_topics
 from tests.support import infra as infra_mod
 
 LAYERS = ("unit", "integration", "e2e")
@@ -38,11 +37,15 @@ def ns() -> str:
 @pytest.fixture
 async def settings(infra, ns) -> Settings:
     """Settings for this test: its own topic namespace (so its own topics and consumer groups)."""
-    s = Settings(kafka_bootstrap_servers=infra.kafka, database_url=infra.database_url,
-                 topic_namespace=ns, kafka_topic_partitions=2, retry_base_seconds=0.05,
-                 retry_max_seconds=1.0, park_max_seconds=1.0, log_level="WARNING")
-    await ensure_topics(s, ["lot-north", "lot-east"])
-    return s
+    return await infra_mod.namespaced(infra, ns)
+
+
+@pytest.fixture(scope="module")
+async def module_settings(infra) -> Settings:
+    """One namespace for a module whose tests share one running service: a service's start waits
+    about 5 s for its consumer group to form on Tansu, so tests that only need it running (HTTP
+    answers, pages) share it. Each test still uses its own ids."""
+    return await infra_mod.namespaced(infra, "t" + uuid.uuid4().hex[:10])
 
 
 @pytest.fixture

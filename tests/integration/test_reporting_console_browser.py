@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from services.reporting.app import SPEC
 from tests.support.builders import uid
-from tests.support.console import APRIL, ELEARNING_ROW, known_cohort
-from tests.support.services import running
+from tests.support.console import APRIL, ELEARNING_ROW
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
@@ -59,14 +57,12 @@ def _browse(port: int, token: str, profile: str, shot: Path) -> dict:
         driver.quit()
 
 
-async def test_the_console_in_a_real_browser(settings, producer, monkeypatch):
+async def test_the_console_in_a_real_browser(console, monkeypatch):
     token = uid("op")
     monkeypatch.setenv("OPERATOR_API_TOKEN", token)
-    async with running(SPEC, settings) as svc:
-        await known_cohort(svc, producer)
-        with tempfile.TemporaryDirectory(prefix="ptfc-chromium-") as profile:
-            shot = Path(tempfile.mkdtemp(prefix="ptfc-console-")) / "console.png"
-            seen = await asyncio.to_thread(_browse, svc.http_port, token, profile, shot)
+    with tempfile.TemporaryDirectory(prefix="ptfc-chromium-") as profile:
+        shot = Path(tempfile.mkdtemp(prefix="ptfc-console-")) / "console.png"
+        seen = await asyncio.to_thread(_browse, console.http_port, token, profile, shot)
     print(f"screenshot: {shot}")
     assert seen["log"] == [], seen["log"]  # the console: no errors, warnings or messages at all
     assert [(e["source"], "401" in e["message"]) for e in seen["sign_in_log"]] == [("network", True)], seen["sign_in_log"]

@@ -5,10 +5,7 @@ counted by hand below."""
 from __future__ import annotations
 
 import asyncio
-import json
-import urllib.error
-import urllib.request
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from contracts import learning as L
 from contracts import plan as P
@@ -17,77 +14,9 @@ from contracts import topics as T
 from contracts import workshop as W
 from services.reporting.app import SPEC
 from tests.support.builders import uid
-from tests.support.kafka import envelope, eventually, publish
+from tests.support.kafka import eventually, publish
+from tests.support.reporting import APRIL, Facts, get, utc
 from tests.support.services import running
-
-APRIL = "from=2026-04-01&to=2026-04-30"
-
-
-def utc(day: str, hour: int = 10, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=timezone.utc)
-
-
-def get(port: int, query: str, token: str | None) -> tuple[int, dict]:
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/reports/kpi?{query}",
-                                 headers={"Authorization": f"Bearer {token}"} if token else {})
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read())
-
-
-class Facts:
-    """Publishes facts as their services would: CloudEvents built from the contract models."""
-
-    def __init__(self, svc, producer) -> None:
-        self.svc, self.producer = svc, producer
-        self.sent = 0  # distinct events published
-
-    async def send(self, topic: str, type_: str, model, case: str, at: datetime, *, id: str | None = None,
-                   source: str = "/ptfc/test") -> dict:
-        event = envelope(type_, model.model_dump(mode="json", by_alias=True), subject=case, source=source,
-                         time=at, id=id)
-        await publish(self.producer, self.svc.topic(topic), event, case)
-        self.sent += 1
-        return event
-
-    async def accepted(self, case: str, person: str, route: str, area: str, lot: str, day0: str, ordered: str,
-                       programme: str = "ptfc") -> str:
-        ref = uid("R")
-        d0 = date.fromisoformat(day0)
-        await self.send(T.REFERRAL_EVENTS, R.ACCEPTED, R.ReferralAccepted(
-            referral_id=ref, case_number=case, person_id=person, programme=programme, route=route, lot=lot,
-            cafcass_area=area, ordered_on=date.fromisoformat(ordered), referred_on=d0,
-            elearning_due_on=d0 + timedelta(14), workshop_due_on=d0 + timedelta(35),
-            completion_due_on=d0 + timedelta(42), co_parent_person_ids=[], plan_suitable=True), case, utc(day0))
-        return ref
-
-    async def elearning(self, case: str, person: str, at: datetime) -> None:
-        await self.send(T.LEARNING_EVENTS, L.ELEARNING_COMPLETED,
-                        L.ElearningCompleted(person_id=person, completed_at=at, within_target=True), case, at)
-
-    async def attended(self, case: str, person: str, day: str, session: str) -> None:
-        await self.send(T.WORKSHOPS_EVENTS, W.PARENT_ATTENDED, W.ParentAttended(
-            person_id=person, session_id=session, lot="lot-north", attended_on=date.fromisoformat(day),
-            recorded_at=utc(day, 16)), case, utc(day, 16))
-
-    async def survey(self, case: str, person: str, at: datetime, clearer: bool, child: bool, score: int) -> None:
-        """Workshop feedback as learning publishes it once it accepted the Parent Hub's answers."""
-        await self.send(T.LEARNING_EVENTS, L.FEEDBACK_RECORDED, L.FeedbackRecorded(
-            person_id=person, submitted_at=at, clearer_understanding=clearer, child_at_centre=child,
-            satisfaction=score), case, at)
-
-    async def follow_up(self, case: str, person: str, type_: str, model, at: datetime) -> None:
-        await self.send(T.WORKSHOPS_EVENTS, type_, model(person_id=person, session_id="S1", lot="lot-north",
-                                                         **({"outcome": "spoke", "recorded_at": at, "late": False}
-                                                            if type_ == W.FOLLOW_UP_OUTCOME_RECORDED else
-                                                            {"trainer_id": "T1", "due_at": at})), case, at)
-
-    async def rejected(self, at: datetime, *codes: str) -> None:
-        case = uid("C")
-        await self.send(T.REFERRAL_EVENTS, R.REJECTED, R.ReferralRejected(
-            referral_id=uid("R"), case_number=case, reasons=[R.Reason(code=c, message="m") for c in codes]), case, at)
 
 
 async def test_every_kpi_figure_of_a_back_dated_cohort_and_its_areas(settings, producer, monkeypatch):
@@ -213,17 +142,18 @@ async def test_a_cohort_with_nothing_done_and_an_empty_period_give_null_percents
         assert march["fca_recommended"]["percent"] is None and march["rejected"] == {"count": 0, "by_reason": {}}
 
 
-async def test_the_route_needs_the_operator_token_and_explains_bad_input(settings, monkeypatch):
+async def test_the_route_needs_the_operator_token_and_explains_bad_input(console, monkeypatch):
+    """Reads only: the shared console service (tests/integration/conftest.py) answers it."""
     monkeypatch.delenv("OPERATOR_API_TOKEN", raising=False)
-    async with running(SPEC, settings) as svc:
-        assert (await asyncio.to_thread(get, svc.http_port, APRIL, "anything"))[0] == 503
-        token = uid("op")
-        monkeypatch.setenv("OPERATOR_API_TOKEN", token)
-        assert (await asyncio.to_thread(get, svc.http_port, APRIL, None))[0] == 401
-        assert (await asyncio.to_thread(get, svc.http_port, APRIL, token + "x"))[0] == 401
-        for query, message in [("from=2026-05-01&to=2026-04-01", "from must not be after to"),
-                               ("from=2026-04-01&to=April", "to must be a date written YYYY-MM-DD"),
-                               ("from=2010-01-01&to=2026-04-01", "the period must not be longer than 10 years"),
-                               (APRIL + "&lot=lot-mars", "unknown lot"), (APRIL + "&cafcass_area=Q7", "unknown cafcass_area")]:
-            status, body = await asyncio.to_thread(get, svc.http_port, query, token)
-            assert status == 400 and body["error"].startswith(message), (query, body)
+    svc = console
+    assert (await asyncio.to_thread(get, svc.http_port, APRIL, "anything"))[0] == 503
+    token = uid("op")
+    monkeypatch.setenv("OPERATOR_API_TOKEN", token)
+    assert (await asyncio.to_thread(get, svc.http_port, APRIL, None))[0] == 401
+    assert (await asyncio.to_thread(get, svc.http_port, APRIL, token + "x"))[0] == 401
+    for query, message in [("from=2026-05-01&to=2026-04-01", "from must not be after to"),
+                           ("from=2026-04-01&to=April", "to must be a date written YYYY-MM-DD"),
+                           ("from=2010-01-01&to=2026-04-01", "the period must not be longer than 10 years"),
+                           (APRIL + "&lot=lot-mars", "unknown lot"), (APRIL + "&cafcass_area=Q7", "unknown cafcass_area")]:
+        status, body = await asyncio.to_thread(get, svc.http_port, query, token)
+        assert status == 400 and body["error"].startswith(message), (query, body)

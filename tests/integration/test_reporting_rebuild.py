@@ -7,7 +7,7 @@ import json
 
 from services.reporting import cli
 from services.reporting.app import SPEC
-from tests.integration.test_reporting_kpi import Facts, utc
+from tests.support.reporting import Facts, utc
 from tests.support.builders import uid
 from tests.support.kafka import eventually
 from tests.support.services import running

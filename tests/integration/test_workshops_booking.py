@@ -7,7 +7,7 @@ from datetime import timedelta
 from contracts import workshop as W
 from ptfc.kit.clock import ManualClock
 from services.workshops.app import SPEC
-from tests.integration.test_workshops_support import T0, TRAINER, Partner, Readers, drain
+from tests.support.workshops import T0, TRAINER, Partner, Readers, drain
 from tests.support.builders import uid
 from tests.support.kafka import eventually
 from tests.support.services import running

@@ -16,7 +16,7 @@ from contracts import workshop as W
 from contracts.topics import namespaced
 from ptfc.kit.clock import ManualClock
 from services.workshops.app import SPEC
-from tests.integration.test_workshops_support import T0, Partner, Readers, drain
+from tests.support.workshops import T0, Partner, Readers, drain
 from tests.support.builders import uid
 from tests.support.kafka import eventually
 from tests.support.services import running

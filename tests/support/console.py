@@ -6,11 +6,10 @@ import urllib.error
 import urllib.request
 
 from contracts import topics as T
-from tests.integration.test_reporting_kpi import Facts, utc
+from tests.support.reporting import APRIL, Facts, utc  # noqa: F401 (APRIL: used by the console tests)
 from tests.support.builders import uid
 from tests.support.kafka import eventually
 
-APRIL = "from=2026-04-01&to=2026-04-30"
 # The known cohort's figures as the console's KPI table shows them: whole cohort, A1, A10.
 ELEARNING_ROW = "<th scope=\"row\">elearning completed.within 14 days.percent</th><td>66.7%</td><td>50.0%</td><td>100.0%</td>"
 WORKSHOP_ROW = "<th scope=\"row\">sessions attended.by day 35.percent</th><td>50.0%</td><td>50.0%</td><td>-</td>"

@@ -1,4 +1,4 @@
-"""Helpers for the workshops integration tests (no tests here): a lot's delivery partner, the
+"""Helpers for the workshops integration tests: a lot's delivery partner, the
 referral and learning facts the service relies on, and readers for what it publishes."""
 from __future__ import annotations
 

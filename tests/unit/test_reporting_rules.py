@@ -7,7 +7,7 @@ import pytest
 
 from contracts.lots import DEFAULT_AREA_TO_LOT
 from services.reporting import domain, report
-from services.reporting.domain import Row, Survey, median, percent
+from services.reporting.domain import Row, median, percent
 from services.reporting.report import Filters, Rejection, ReportError
 
 D0 = date(2026, 6, 1)
