@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-integration test-e2e bench schemas compose-check clean
+.PHONY: install run test test-unit test-integration test-e2e bench chaos corpus schemas compose-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ test-e2e: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/ptfc bench $(if $(N),--referrals $(N),) $(if $(RATE),--rate $(RATE),)
+
+chaos: $(STAMP)
+	$(VENV)/bin/ptfc chaos $(if $(N),--referrals $(N),) $(if $(RATE),--rate $(RATE),) $(if $(SEED),--seed $(SEED),)
+
+# Hostile input on every partner topic with good traffic between (ptfc/corpus): N messages, default 2000.
+corpus: $(STAMP)
+	$(VENV)/bin/ptfc corpus $(if $(N),--messages $(N),)
 
 schemas: $(STAMP)
 	$(VENV)/bin/ptfc schemas --write

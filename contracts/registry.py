@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from contracts import cppp, learning, notification, plan, referral, workshop
+from contracts import cppp, learning, notification, ops, plan, referral, workshop
 
 DATA_MODELS: dict[str, type[BaseModel]] = {
     # partner input
@@ -27,6 +27,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     plan.RESPONSE_SUBMITTED: plan.ResponseSubmitted,
     plan.SHARED: plan.PlanShared,
     plan.VIEWED: plan.PlanViewed,
+    plan.FINISHED: plan.PlanFinished,
     # outbound facts
     referral.ACCEPTED: referral.ReferralAccepted,
     referral.REJECTED: referral.ReferralRejected,
@@ -58,10 +59,14 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     plan.PLAN_SHARED: plan.PlanSharedFact,
     plan.PLAN_CLOSED: plan.PlanClosed,
     plan.PLAN_VIEWED: plan.PlanViewedFact,
+    plan.PLAN_FINISHED: plan.PlanFinishedFact,
     notification.CONTACT_RECORDED: notification.ContactRecorded,
     notification.REQUESTED: notification.NotificationRequested,
     notification.SENT: notification.NotificationSent,
     notification.FAILED: notification.NotificationFailed,
+    # operator control facts
+    ops.REPLAY_BEGAN: ops.ReplayBegan,
+    ops.REPLAY_ENDED: ops.ReplayEnded,
 }
 
 PARTNER_TYPES: dict[str, frozenset[str]] = {
@@ -74,7 +79,7 @@ PARTNER_TYPES: dict[str, frozenset[str]] = {
                             workshop.ATTENDANCE_RECORDED, workshop.FOLLOW_UP_RECORDED,
                             workshop.SAFEGUARDING_CONCERN_RAISED}),
     "plans": frozenset({plan.OPENED, plan.PROPOSAL_SUBMITTED, plan.RESPONSE_SUBMITTED, plan.SHARED,
-                        plan.VIEWED}),
+                        plan.VIEWED, plan.FINISHED}),
 }
 
 

@@ -14,8 +14,10 @@ NOTIFICATIONS_EVENTS = "ptfc.notifications.events"
 NOTIFICATIONS_REQUESTS = "ptfc.notifications.requests"
 # Internal and sensitive: the name printed on a parent's certificate, read only by learning.
 LEARNING_NAMES = "ptfc.learning.names"
-# Whatever is refused on these is not copied to ptfc.deadletter (partners read it): the service
-# keeps the bytes in its own database and publishes the reason and origin only.
+# Internal: operator control facts (a replay of back-dated history begins, ends); read by every service.
+OPS_REPLAY = "ptfc.ops.replay"
+# No refused bytes reach ptfc.deadletter from any topic (ptfc/kit/deadletter.py); those from these
+# two are not even shown to an operator by `ptfc deadletters show` (replay still sends them back).
 SENSITIVE = frozenset({NOTIFICATIONS_REQUESTS, LEARNING_NAMES})
 
 
@@ -32,7 +34,7 @@ def all_topics(lots: list[str]) -> list[str]:
     fixed = [
         PARTNER_REFERRALS, PARTNER_LEARNING, PARTNER_PLANS, DEADLETTER, REFERRAL_EVENTS,
         LEARNING_EVENTS, WORKSHOPS_EVENTS, PLANS_EVENTS, NOTIFICATIONS_EVENTS, NOTIFICATIONS_REQUESTS,
-        LEARNING_NAMES,
+        LEARNING_NAMES, OPS_REPLAY,
     ]
     return fixed + [partner_workshops(lot) for lot in lots] + [partner_handoff(lot) for lot in lots]
 

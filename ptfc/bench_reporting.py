@@ -127,7 +127,7 @@ def main_part(bootstrap: str, dburl: str, n: int = 10_000) -> None:
     ns = "r" + uuid.uuid4().hex[:8]
     settings = Settings(kafka_bootstrap_servers=bootstrap, database_url=dburl, topic_namespace=ns,
                         log_level="WARNING", database_name=f"{ns}_reporting")
-    from ptfc.kit.topics import ensure_topics
+    from ptfc.kit.topic_admin import ensure_topics
     asyncio.run(ensure_topics(settings, ["lot-north", "lot-east"]))
     events = facts(n, ns)
     print(f"reporting: publishing {len(events)} facts of {n} referrals over a year...")

@@ -22,7 +22,7 @@ def _run(args: argparse.Namespace) -> int:
         return supervisor.run_all(int(os.environ.get("HTTP_PORT_BASE", "8081")))
     from ptfc.kit.service import serve
     from ptfc.kit.settings import Settings
-    from ptfc.registry import spec
+    from ptfc.catalogue import spec
     overrides = {"lot": args.lot} if args.lot else {}
     try:
         asyncio.run(serve(spec(args.service), Settings(**overrides)))
@@ -32,16 +32,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _topics(args: argparse.Namespace) -> int:
-    from ptfc.kit.settings import Settings
-    from ptfc.kit.topics import ensure_topics
-    created = asyncio.run(ensure_topics(Settings()))
-    print(f"topics ready ({len(created)} created)")
-    return 0
+    from ptfc.topics_cmd import run
+    return run(acls=args.acls, dry_run=args.dry_run, table=args.access_table)
 
 
 def _databases(args: argparse.Namespace) -> int:
     from ptfc.provision import provision
-    from ptfc.registry import instances
+    from ptfc.catalogue import instances
     password = os.environ.get("SERVICE_DB_PASSWORD")
     if not password:
         print("error: set SERVICE_DB_PASSWORD (the password given to each service's role)", file=sys.stderr)
@@ -81,7 +78,6 @@ def _openapi(args: argparse.Namespace) -> int:
 
 
 def _reissue(args: argparse.Namespace) -> int:
-    from ptfc.kit.settings import Settings
     from services.learning.cli import reissue
     try:
         event_id = asyncio.run(reissue(_local(), args.person_id))
@@ -94,7 +90,6 @@ def _reissue(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     import asyncpg
-    from ptfc.kit.settings import Settings
     from services.reporting import cli as reporting
     from services.reporting.report import ReportError
     if args.action == "rebuild":
@@ -116,14 +111,14 @@ def _report(args: argparse.Namespace) -> int:
 
 def _deadletters(args: argparse.Namespace) -> int:
     from ptfc import deadletters as dl
-    from ptfc.kit.settings import Settings
     settings = _local()
     letters = asyncio.run(dl.read_all(settings))
     try:
         if args.op == "list":
             print(dl.summary(letters) + ("\n\n" + dl.listing(letters) if letters else ""))
-        elif args.op == "show":
-            print(dl.show(dl.find(letters, args.ref)))
+        elif args.op == "show":  # the bytes are in the refusing service's database, not on the topic
+            letter = dl.find(letters, args.ref)
+            print(dl.show(letter, None if letter.internal else asyncio.run(dl.kept_bytes(settings, letter))))
         else:
             corrected = Path(args.file).read_bytes() if args.file else None
             topic = asyncio.run(dl.replay(settings, dl.find(letters, args.ref), corrected, args.new_id))
@@ -136,7 +131,6 @@ def _deadletters(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     import json
-    from ptfc.kit.settings import Settings
     from services.reporting.status import render, status
     try:
         doc = asyncio.run(status(_local()))
@@ -147,8 +141,28 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _replay(args: argparse.Namespace) -> int:
+    from ptfc import replay
+    settings = _local()
+    where = replay.targets(settings)
+    try:
+        if args.op == "begin":
+            replay_id = asyncio.run(replay.begin(settings, where, timeout=args.timeout))
+            print(f"now send the history in waves (ptfc replay wait between them); then: ptfc replay end   ({replay_id})")
+        elif args.op == "wait":
+            asyncio.run(replay.wait(where, replay.lags_from_status(settings), timeout=args.timeout))
+        else:
+            asyncio.run(replay.end(settings, where, replay.lags_from_status(settings), timeout=args.timeout))
+    except replay.ReplayError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # type only: the text may name a server or a password
+        print(f"error: cannot reach the broker or a database ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _erase(args: argparse.Namespace) -> int:
-    from ptfc.kit.settings import Settings
     from services.referral.cli import erase
     try:
         event_id = asyncio.run(erase(_local(), args.person_id, args.reason))
@@ -172,7 +186,20 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     from ptfc.bench import main
-    return main(args.referrals, args.rate)
+    return main(args.referrals, args.rate, not args.no_reporting)
+
+
+def _chaos(args: argparse.Namespace) -> int:
+    from ptfc import supervisor
+    from ptfc.chaos.run import main
+    supervisor.stop_on_signals()  # Ctrl-C or SIGTERM: its own stack stops too (even in the background)
+    _, failed = main(args.referrals, args.rate, args.seed)
+    return 1 if failed else 0
+
+
+def _corpus(args: argparse.Namespace) -> int:
+    from ptfc.corpus import main
+    return main.running(args.messages, args.seed, _local()) if args.running else main.embedded(args.messages, args.seed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--lot", help="the lot of a workshops instance (or set LOT)")
     r.set_defaults(fn=_run)
     sub.add_parser("stack", help="start broker, database, SMTP sink and every service").set_defaults(fn=_stack)
-    sub.add_parser("topics", help="create the topics (one-shot)").set_defaults(fn=_topics)
+    tp = sub.add_parser("topics", help="create the topics (one-shot); --acls: and the access model's ACLs")
+    tp.add_argument("--acls", action="store_true", help="apply contracts/access.py as Kafka ACLs (exit 3 where "
+                    "the broker keeps none, e.g. the embedded Tansu: the bindings are printed instead)")
+    tp.add_argument("--dry-run", action="store_true", help="with --acls: print the bindings, touch nothing")
+    tp.add_argument("--access-table", action="store_true", help="print the access model as the README's table")
+    tp.set_defaults(fn=_topics)
     sub.add_parser("databases", help="create each service's role and database (one-shot)").set_defaults(fn=_databases)
     s = sub.add_parser("schemas", help="check (default) or --write the generated schemas, AsyncAPI and OpenAPI")
     s.add_argument("--write", action="store_true")
@@ -219,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         dest="op", required=True)
     dlp.add_parser("list", help="counts by service, origin and reason, then every dead letter").set_defaults(
         fn=_deadletters)
-    for op, text in (("show", "headers and (unless withheld) the bytes of one dead letter"),
+    for op, text in (("show", "headers and (unless from an internal topic) the bytes of one dead letter"),
                      ("replay", "send one back to its origin topic (fixed system or --file corrected)")):
         sp = dlp.add_parser(op, help=text)
         sp.add_argument("ref", help="partition:offset on ptfc.deadletter, as `list` shows")
@@ -231,12 +263,34 @@ def main(argv: list[str] | None = None) -> int:
     st = sub.add_parser("status", help="each service's consumer lag and the dead letters by reason")
     st.add_argument("--json", action="store_true")
     st.set_defaults(fn=_status)
+    rpl = sub.add_parser("replay", help="hold every timer while back-dated history is replayed (README: "
+                         "Migrating cases in flight)").add_subparsers(dest="op", required=True)
+    for op, text, wait in (("begin", "hold every service's timers, once each holds", 120.0),
+                           ("wait", "wait until everything sent so far was read (between waves)", 3600.0),
+                           ("end", "wait until everything sent was read, then release the timers", 3600.0)):
+        rp_op = rpl.add_parser(op, help=text)
+        rp_op.add_argument("--timeout", type=float, default=wait, help=f"seconds to wait (default {wait:.0f})")
+        rp_op.set_defaults(fn=_replay)
     sub.add_parser("demo", help="send a few whole cases as the partners would (after `make run`)").set_defaults(fn=_demo)
     b = sub.add_parser("bench", help="end-to-end referral throughput and latency (prints figures)")
     b.add_argument("--referrals", type=int, default=5000)
     b.add_argument("--rate", type=float, default=0.0,
                    help="publish at this many referrals per second (default: all at once)")
+    b.add_argument("--no-reporting", action="store_true", help="skip the reporting service's figures")
     b.set_defaults(fn=_bench)
+    ch = sub.add_parser("chaos", help="whole journeys while services are killed and the database and broker "
+                        "go away; then proves nothing was lost or doubled (prints figures)")
+    ch.add_argument("--referrals", type=int, default=5000)
+    ch.add_argument("--rate", type=float, default=4.0, help="referrals per second (default 4)")
+    ch.add_argument("--seed", type=int, help="the faults' random schedule (default: from the clock, printed)")
+    ch.set_defaults(fn=_chaos)
+    co = sub.add_parser("corpus", help="hostile input on every partner topic, good traffic between "
+                        "(prints counts by reason, time, memory)")
+    co.add_argument("--messages", type=int, default=2000)
+    co.add_argument("--seed", type=int, default=14)
+    co.add_argument("--running", action="store_true",
+                    help="against the running stack (environment, else `make run`) instead of an embedded one")
+    co.set_defaults(fn=_corpus)
     args = p.parse_args(argv)
     return args.fn(args)
 

@@ -64,12 +64,12 @@ def _importable(module: str) -> bool:
 
 def services() -> list[str]:
     """Services present in this checkout (others are still being built and are skipped)."""
-    from ptfc import registry
+    from ptfc import catalogue
     try:
-        return registry.available()
+        return catalogue.available()
     except ModuleNotFoundError:
-        # registry.available() raises while any service package is absent; same answer, safely.
-        return [name for name, mod in registry.SERVICES.items() if _importable(mod)]
+        # catalogue.available() raises while any service package is absent; same answer, safely.
+        return [name for name, mod in catalogue.SERVICES.items() if _importable(mod)]
 
 
 def _version() -> str:
@@ -85,7 +85,7 @@ def asyncapi(service: str, lot: str | None = DOC_LOT) -> dict[str, Any]:
 
     from ptfc.kit.service import Service
     from ptfc.kit.settings import Settings
-    from ptfc.registry import spec
+    from ptfc.catalogue import spec
 
     svc_spec = spec(service)
     # Pinned, not from the environment: the committed document must not depend on who ran it.
@@ -119,7 +119,7 @@ def openapi(service: str, lot: str | None = DOC_LOT) -> dict[str, Any]:
     from ptfc.kit.health import service_app
     from ptfc.kit.service import Service
     from ptfc.kit.settings import Settings
-    from ptfc.registry import spec
+    from ptfc.catalogue import spec
 
     svc_spec = spec(service)
     settings = Settings(lot=lot if svc_spec.needs_lot else None, topic_namespace="")
@@ -148,7 +148,7 @@ def expected_files() -> dict[Path, str]:
 
 def _stale(expected: dict[Path, str]) -> list[Path]:
     """Committed files nothing generates any more (a removed event type)."""
-    from ptfc.registry import SERVICES
+    from ptfc.catalogue import SERVICES
     old = [p for p in SCHEMAS_DIR.glob("*.json") if p not in expected]
     # An AsyncAPI file is stale only if its service is gone from the registry, not merely absent
     # from this checkout (another engineer may be mid-way through building it).

@@ -64,12 +64,12 @@ class Round:
 
 
 def targets(settings: Settings) -> list[Target]:
-    """Every instance `ptfc run all` starts (LOTS names the workshops lots), from the registry."""
-    from ptfc import registry
+    """Every instance `ptfc run all` starts (LOTS names the workshops lots), from the catalogue."""
+    from ptfc import catalogue
     out = []
-    for name, lot in registry.instances():
+    for name, lot in catalogue.instances():
         dsn = db.with_database(settings.database_url, database_of(settings, name, lot))
-        out.append(Target(f"{name}.{lot}" if lot else name, dsn, bool(registry.spec(name).timers)))
+        out.append(Target(f"{name}.{lot}" if lot else name, dsn, bool(catalogue.spec(name).timers)))
     return out
 
 

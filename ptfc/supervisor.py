@@ -9,7 +9,7 @@ import sys
 import time
 import urllib.request
 
-from ptfc.registry import instances
+from ptfc.catalogue import instances
 
 
 def spawn(name: str, lot: str | None, env: dict[str, str], port: int,

@@ -19,7 +19,7 @@ UNSUPPORTED = 3
 def run(acls: bool = False, dry_run: bool = False, table: bool = False) -> int:
     from ptfc.kit.acl_admin import AclsUnsupported, apply
     from ptfc.kit.acls import bindings, render
-    from ptfc.kit.topics import ensure_topics, lots_of
+    from ptfc.kit.topic_admin import ensure_topics, lots_of
 
     settings = Settings()
     if table:  # the README's table: `<lot>` stands for each lot

@@ -18,7 +18,7 @@ from contracts import referral as R
 from contracts import topics as T
 from contracts.lots import LOTS
 from ptfc.db_names import database_for
-from ptfc.registry import instances
+from ptfc.catalogue import instances
 
 from .compose import Compose
 from .run import Broken, CheckFailed, eventually, out
@@ -94,7 +94,7 @@ def referral_to_invitation(c: Compose) -> str:
              "datacontenttype": "application/json", "data": data}
     asyncio.run(_publish(T.PARTNER_REFERRALS, json.dumps(event).encode(), case.encode()))
     files = eventually(lambda: c.exec("mailpit", "sh", "-c", f"grep -rlF '{address}' /mail || true").split(),
-                       120, f"an email to the referred parent in the catcher's Maildir")
+                       120, "an email to the referred parent in the catcher's Maildir")
     msg = email.message_from_string(c.exec("mailpit", "cat", files[0]), policy=email.policy.default)
     body = msg.get_body(("plain",)).get_content()
     if msg["To"].addresses[0].addr_spec != address or "/parent-hub/activate?token=" not in body:

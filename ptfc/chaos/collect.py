@@ -56,7 +56,7 @@ def routes(instances: list[tuple[str, str | None]]) -> dict[str, dict[str, froze
     """Topic -> handled types of each instance, from its own router (nothing is connected)."""
     from ptfc.kit.service import Service
     from ptfc.kit.settings import Settings
-    from ptfc.registry import spec
+    from ptfc.catalogue import spec
     out = {}
     for name, lot in instances:
         svc = Service(spec(name), Settings(lot=lot, topic_namespace=""))

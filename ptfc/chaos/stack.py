@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ptfc import supervisor
 from ptfc.kit.settings import Settings
-from ptfc.kit.topics import ensure_topics
+from ptfc.kit.topic_admin import ensure_topics
 from ptfc.provision import provision
 from ptfc.stack import broker, database
 from ptfc.stack.ports import free_port, wait_for_port
@@ -51,7 +51,7 @@ class Stack:
         self.start_postgres()
         self.mailbox = Mailbox(free_port()).start()
         asyncio.run(ensure_topics(Settings(kafka_bootstrap_servers=self.bootstrap), self.lots))
-        from ptfc.registry import instances
+        from ptfc.catalogue import instances
         self.instances = instances(self.lots)
         roles = asyncio.run(provision(self.admin_url, self.instances, PASSWORD))
         base = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "SMTP_HOST": "127.0.0.1",

@@ -45,7 +45,7 @@ def _report(out) -> int:
 def embedded(n: int, seed: int) -> int:
     from ptfc import supervisor
     from ptfc.kit.settings import Settings
-    from ptfc.kit.topics import ensure_topics
+    from ptfc.kit.topic_admin import ensure_topics
     from ptfc.stack import broker, database
     from ptfc.stack.ports import free_port
     root, started, procs = Path(tempfile.mkdtemp(prefix="ptfc-corpus-")), [], []

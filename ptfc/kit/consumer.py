@@ -14,7 +14,9 @@ Commit policy (decided here, not left to faststream's ack policies):
   message's inbox row in its own savepoint too (a value the database refuses is dead-lettered),
   and if even that fails, every message gets a transaction of its own;
 - a message whose handler keeps failing is retried `max_attempts` times, then dead-lettered, and
-  the rest of the batch goes on; undecodable / invalid / unknown messages are dead-lettered at once.
+  the rest of the batch goes on; undecodable / invalid / unknown messages are dead-lettered at once;
+- in a service that keeps programme order, an event that came after a due timer of its case is
+  taken in but applied only after that timer fired (ptfc/kit/ordering.py).
 """
 from __future__ import annotations
 
@@ -28,15 +30,15 @@ from ptfc.kit.applying import EventApplier
 from ptfc.kit.decode import Decoded, decode
 from ptfc.kit.handling import Route, is_batched
 from ptfc.kit.logging import get_logger
+from ptfc.kit.ordering import BatchOrder
 from ptfc.kit.retry import TRANSIENT, backoff
 
 log = get_logger()
 
 
 class Consumer(EventApplier):
-    def __init__(self, service: Any, routes: dict[str, Route], withheld: frozenset[str] | set[str] = frozenset()) -> None:
+    def __init__(self, service: Any, routes: dict[str, Route]) -> None:
         self.svc, self.routes = service, routes
-        self.withheld = withheld  # topics whose dead letters keep their bytes here, not on the topic
         # Load-bearing only where every route says so: order is otherwise the partition's order.
         self.commutative = bool(routes) and all(r.commutative for r in routes.values())
         self.settings = service.settings
@@ -71,14 +73,16 @@ class Consumer(EventApplier):
                 await asyncio.sleep(backoff(attempt, self.settings.retry_base_seconds, self.settings.retry_max_seconds))
 
     async def _apply(self, conn: asyncpg.Connection, batch: list[Decoded], careful: bool) -> None:
+        order = BatchOrder(self.svc)  # which events wait behind a due timer of their case
         if careful:
             rows: list = []
             for d in batch:
-                rows += await self._one(conn, d)
+                rows += await self._one(conn, d, order)
             await outbox.write(conn, rows)
             return
         events = [d for d in batch if d.event is not None]
         fresh = await self._inbox(conn, events)
+        await order.prefetch(conn, [d for d in events if (d.event.source, d.event.id) in fresh])
         rows = []
         run: list[Decoded] = []  # consecutive fresh events for one batched handler (fast path)
         if self.commutative:  # one run per handler: a stable sort keeps each handler's own order
@@ -88,15 +92,20 @@ class Consumer(EventApplier):
                 await self._dead(conn, d.record, d.reason)
             elif d.event is not None and (d.event.source, d.event.id) in fresh:
                 fresh.discard((d.event.source, d.event.id))  # a repeat inside the batch runs once
-                if run and not (is_batched(d.handler) and d.handler is run[0].handler):
-                    rows += await self._fast(conn, run)
+                if run and (not (is_batched(d.handler) and d.handler is run[0].handler) or order.cuts(run, d)):
+                    rows += await self._ordered(conn, order, run)
                     run = []
                 run.append(d)
         if run:
-            rows += await self._fast(conn, run)
+            rows += await self._ordered(conn, order, run)
         await outbox.write(conn, rows)
 
-    async def _one(self, conn: asyncpg.Connection, d: Decoded) -> list:
+    async def _ordered(self, conn: asyncpg.Connection, order: BatchOrder, run: list[Decoded]) -> list:
+        """A run on the fast path, less its events that wait behind a due timer of their case."""
+        run = await order.split(conn, run)
+        return await self._fast(conn, run) if run else []
+
+    async def _one(self, conn: asyncpg.Connection, d: Decoded, order: BatchOrder | None = None) -> list:
         """One message carefully: its own inbox row in a savepoint (a value the database cannot
         store costs only this message), then its handler in savepoints of its own."""
         if d.reason is not None:
@@ -112,7 +121,9 @@ class Consumer(EventApplier):
         except asyncpg.PostgresError as exc:
             await self._dead(conn, d.record, f"could not be stored: {type(exc).__name__}")
             return []
-        return await self._careful(conn, d) if fresh else []
+        if not fresh or not await (order or BatchOrder(self.svc)).split(conn, [d]):
+            return []  # a repeat, or deferred behind a due timer of its case
+        return await self._careful(conn, d)
 
     async def _isolated(self, conn: asyncpg.Connection, batch: list[Decoded]) -> None:
         """Last resort, each message in a transaction of its own: one that still fails is

@@ -21,6 +21,7 @@ from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 
 from contracts.envelope import event_dict
+from ptfc.kit.kafka_security import client_kwargs
 from ptfc.kit.logging import get_logger
 from ptfc.kit.retry import TRANSIENT, backoff
 
@@ -58,10 +59,12 @@ class Emitter:
         self.source, self.cause = source, cause
         self.time, self.subject, self._topic_of = time, subject, topic_of
         self.rows: list[tuple[str, str | None, bytes]] = []
+        self.emitted = 0  # its own: `rows` may also carry a settled timer's events (timers.settle)
 
     async def emit(self, topic: str, type: str, data: BaseModel, *, subject: str | None = None,
                    time: datetime | None = None) -> str:
-        n = len(self.rows) + 1
+        self.emitted += 1
+        n = self.emitted
         event_id = str(uuid.uuid5(ID_NAMESPACE, f"{self.source}|{self.cause}|{n}|{type}"))
         subject = subject or self.subject
         doc = event_dict(id=event_id, source=self.source, type=type, time=time or self.time,
@@ -72,10 +75,13 @@ class Emitter:
 
 def make_producer(settings: Any, client_id: str) -> AIOKafkaProducer:
     acks: Any = "all" if settings.kafka_acks == "all" else int(settings.kafka_acks)
+    # linger 0: the relay appends a whole batch before it yields, so the batch goes out as one
+    # request anyway; a linger would only hold each hop's events that much longer at rest.
     return AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers, client_id=client_id, acks=acks,
-        enable_idempotence=settings.kafka_enable_idempotence, linger_ms=5,
+        enable_idempotence=settings.kafka_enable_idempotence, linger_ms=0,
         max_request_size=4 * 1024 * 1024, max_batch_size=1024 * 1024, request_timeout_ms=30000,
+        **client_kwargs(settings),  # SASL and TLS from the environment
     )
 
 

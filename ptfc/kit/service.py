@@ -20,6 +20,7 @@ from ptfc.kit import db
 from ptfc.kit.clock import from_setting
 from ptfc.kit.health import Health, Metrics, service_app
 from ptfc.kit.http import HttpServer
+from ptfc.kit.kafka_security import faststream_security
 from ptfc.kit.logging import configure, get_logger
 from ptfc.kit.outbox import Relay, make_producer
 from ptfc.kit.parking import Parking
@@ -41,6 +42,8 @@ class ServiceSpec:
     background: list[Callable[["Service"], Awaitable[None]]] = field(default_factory=list)
     on_start: Callable[["Service"], Awaitable[None]] | None = None
     needs_lot: bool = False
+    # An event of a case waits behind that case's due timers (ptfc/kit/ordering.py).
+    programme_order: bool = False
 
 
 def database_of(settings: Any, service: str, lot: str | None = None) -> str:
@@ -98,7 +101,8 @@ class Service:
         # A plain stdlib logger: records reach the kit's JSON formatter (faststream's default has
         # its own coloured handler); per-message lines only at DEBUG.
         broker = KafkaBroker(self.settings.kafka_bootstrap_servers, apply_types=False, client_id=self.instance,
-                             logger=logging.getLogger("faststream.ptfc"), log_level=logging.DEBUG)
+                             logger=logging.getLogger("faststream.ptfc"), log_level=logging.DEBUG,
+                             security=faststream_security(self.settings))  # SASL/TLS from the environment
         broker.include_router(self.spec.build_router(self))
         return broker
 

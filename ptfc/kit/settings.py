@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,10 +17,26 @@ class Settings(BaseSettings):
     kafka_topic_partitions: int = 4
     kafka_replication_factor: int = 1
     topic_namespace: str = ""
-    # A fetch waits for min_bytes, at most max_wait: steady load then comes in batches big enough
-    # for set-based handlers (measured in the README's benchmark section), light load waits a little.
+    # Authentication and TLS to the broker, for every client (ptfc/kit/kafka_security.py; README
+    # "Kafka security"). The password is a SecretStr: no repr or log line shows it.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = None  # unset: the system's trusted CAs
+    kafka_ssl_certfile: str | None = None  # a client certificate (mutual TLS), with its key
+    kafka_ssl_keyfile: str | None = None
+    # A consumer is dropped from its group after this long without a heartbeat; Tansu also holds a
+    # group's join for half of it, so it is the floor of a start or rebalance (subscribe.py).
+    kafka_session_timeout_ms: int = 10000
+    # Under load a fetch waits for min_bytes, at most max_wait: batches big enough for set-based
+    # handlers (measured in the README's benchmark section). Adaptive (fetch_policy.py): only while
+    # records come fast; otherwise a fetch asks for one byte and waits at most idle_wait, so a
+    # message at rest is handled at once. Not adaptive: every fetch waits for min_bytes.
     kafka_fetch_max_wait_ms: int = 200
     kafka_fetch_min_bytes: int = 65536
+    kafka_fetch_adaptive: bool = True
+    kafka_fetch_idle_wait_ms: int = 100
 
     # The server; each service uses its own database on it (DATABASE_NAME, default ptfc_<service>).
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -48,6 +65,11 @@ class Settings(BaseSettings):
     follow_up_due_days: int = 42
     elearning_reminder_hours: int = 48  # before a session, to a booked parent with e-learning left
     follow_up_reminder_days: int = 7  # before a follow-up call is due, to the trainer
+    # CPPP (contract v1.1): each parent attends this many sessions, this many of them joint,
+    # within this many weeks of day 0.
+    cppp_sessions_required: int = 4
+    cppp_joint_sessions_required: int = 1
+    cppp_window_weeks: int = 12
     # A closed referral's parent's personal data is erased this many months after it closed
     # (unless they were referred again meanwhile); 0 turns the timer off.
     personal_data_retention_months: int = 24
@@ -57,6 +79,10 @@ class Settings(BaseSettings):
     parent_hub_url: str = "http://127.0.0.1:8080/parent-hub"
     # Bearer token for GET /certificates/<number> (learning); unset: the endpoint answers 503.
     certificate_api_token: str | None = None
+    # Parenting-plan download links (plans): how long one works, and the public base URL they
+    # start with (unset: this instance's own http://HTTP_HOST:port, right for `make run` only).
+    plan_link_ttl_days: int = 14
+    plans_public_url: str | None = None
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 from ptfc import supervisor
 from ptfc.kit.settings import Settings
-from ptfc.kit.topics import ensure_topics
+from ptfc.kit.topic_admin import ensure_topics
 from ptfc.provision import provision
-from ptfc.registry import instances
+from ptfc.catalogue import instances
 from ptfc.stack import broker, database, local
 from ptfc.stack.ports import StackError, require_free
 from ptfc.stack.smtp_sink import SmtpSink

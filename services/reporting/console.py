@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from contracts.lots import LOTS
 from ptfc.kit.calendar import uk_date
+from ptfc.kit.kafka_security import client_kwargs
 from ptfc.kit.logging import get_logger
 from services.reporting import console_auth as auth
 from services.reporting import console_view, ops, report, store, store_report
@@ -42,7 +43,7 @@ async def system_state(svc) -> dict[str, Any]:
     async def lags() -> Any:
         try:
             return await ops.consumer_lags(svc.settings.kafka_bootstrap_servers, svc.settings.topic_namespace,
-                                           svc.group_id, timeout=5.0)
+                                           svc.group_id, timeout=5.0, security=client_kwargs(svc.settings))
         except Exception as exc:
             return f"consumer lag could not be read ({type(exc).__name__})"
 

@@ -20,7 +20,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from contracts.lots import LOTS
 from contracts.topics import all_topics, namespaced
-from ptfc.registry import instances
+from ptfc.catalogue import instances
 
 HEALTH_URLS = "REPORTING_HEALTH_URLS"  # instance=url,instance=url (the stack of `make run` sets it)
 
@@ -52,11 +52,14 @@ def lag_of(instance: str, group: str, committed: dict[Any, int], begin: dict[Any
     return Lag(instance, group, total, len(mine))
 
 
-async def consumer_lags(bootstrap: str, namespace: str, reporting_group: str, timeout: float = 10.0) -> list[Lag]:
+async def consumer_lags(bootstrap: str, namespace: str, reporting_group: str, timeout: float = 10.0,
+                        security: dict[str, Any] | None = None) -> list[Lag]:
+    """`security`: SASL/TLS client arguments (ptfc.kit.kafka_security.client_kwargs)."""
     lots = [lot for lot in os.environ.get("LOTS", ",".join(LOTS)).split(",") if lot]
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000),
+                                **(security or {}))
     reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                              request_timeout_ms=int(timeout * 1000))
+                              request_timeout_ms=int(timeout * 1000), **(security or {}))
     try:
         async with asyncio.timeout(timeout):
             await admin.start()

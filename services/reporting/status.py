@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.topics import namespaced
+from ptfc.kit.kafka_security import client_kwargs
 from ptfc.kit.settings import Settings
 from services.reporting import ops, store
 from services.reporting.cli import _connect
@@ -19,7 +20,8 @@ async def status(settings: Settings) -> dict[str, Any]:
     finally:
         await conn.close()
     group = namespaced(settings.topic_namespace, "reporting" + (f".g{generation}" if generation else ""))
-    lags = await ops.consumer_lags(settings.kafka_bootstrap_servers, settings.topic_namespace, group)
+    lags = await ops.consumer_lags(settings.kafka_bootstrap_servers, settings.topic_namespace, group,
+                                   security=client_kwargs(settings))
     return {"consumer_lag": [{"instance": lag.instance, "group": lag.group, "lag": lag.lag} for lag in lags],
             "dead_letters": [{**d, "last_at": d["last_at"].isoformat()} for d in dead]}
 

@@ -12,10 +12,11 @@ import pytest_asyncio
 
 from ptfc import supervisor
 from ptfc.kit.settings import Settings
-from ptfc.kit.topics import ensure_topics
-from ptfc.registry import instances
+from ptfc.kit.topic_admin import ensure_topics
+from ptfc.catalogue import instances
 from ptfc.stack.ports import free_port
 from ptfc.stack.smtp_sink import SmtpSink
+from tests.support.infra import TEST_SESSION_TIMEOUT_MS
 
 LOT = "lot-north"
 
@@ -63,6 +64,7 @@ async def system(infra):
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": infra.kafka, "DATABASE_URL": infra.database_url,
            "TOPIC_NAMESPACE": ns, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port),
            "SMTP_LEASE_SECONDS": "3", "PARK_MAX_SECONDS": "2", "RETRY_BASE_SECONDS": "0.05", "KAFKA_TOPIC_PARTITIONS": "2",
+           "KAFKA_SESSION_TIMEOUT_MS": str(TEST_SESSION_TIMEOUT_MS),
            "PARENT_HUB_URL": "https://hub.example/parent-hub", "LOG_LEVEL": "INFO",
            "CLOCK": f"file:{log_dir / 'clock'}", "CERTIFICATE_API_TOKEN": "e2e-" + uuid.uuid4().hex,
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}

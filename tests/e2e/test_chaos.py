@@ -12,7 +12,7 @@ from collections import Counter
 
 from ptfc.chaos import plan
 from ptfc.chaos.run import main
-from ptfc.registry import instances
+from ptfc.catalogue import instances
 
 
 def test_journeys_survive_a_kill_of_every_service_and_a_database_stop():

@@ -15,7 +15,7 @@ import psutil
 from aiokafka import AIOKafkaProducer
 
 from contracts import referral as R
-from ptfc.registry import instances
+from ptfc.catalogue import instances
 from ptfc.stack.ports import StackError, free_port, require_free
 from tests.support.builders import referral
 from tests.support.kafka import envelope, eventually, publish

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
+from contracts import cppp as C
 from contracts import learning as L
 from contracts import referral as R
 from contracts import topics as T
@@ -96,5 +97,59 @@ async def test_a_parent_goes_from_referral_to_certificate_and_the_fca_and_court_
         await eventually(lambda: mails(system, to, "completed"), what=f"completion email to {to}")
     status, body = await call("GET", f"http://127.0.0.1:{system.port('learning')}/certificates/check/{number}")
     assert (status, body) == (200, {"genuine": True})
+    for reader in facts.values():
+        await reader.stop()
+
+
+async def test_two_parents_volunteer_for_cppp_and_the_court_and_guardian_get_each_report(system, producer, infra):
+    """CPPP is its own programme: two consenting parents, four sessions each with one joint, a report
+    per parent to the court and the Guardian (Rule 16.4), and no PTfC email to either parent."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    case, a, b = uid("C"), uid("P"), uid("P")
+    court, guardian = f"court-{case.lower()}@justice.example", f"guardian-{case.lower()}@cafcass.example"
+    reqs = {p: referral(case=case, person=p, programme="cppp", co_parent_person_ids=[other], court_email=court,
+                        cppp={"proceedings": "rule_16_4", "consent": True,
+                              "guardian": {"name": "Gail Guardian", "email": guardian}})
+            for p, other in ((a, b), (b, a))}
+    reqs[a]["parent"].update(given_name="Alex", family_name="Morgan")
+    reqs[b]["parent"].update(given_name="Jo", family_name="Taylor")
+    facts = {name: await TopicReader(infra.kafka, system.topic(name)).start()
+             for name in (T.REFERRAL_EVENTS, T.LEARNING_EVENTS)}
+
+    async def send(type_, data, at):
+        await publish(producer, system.topic(T.PARTNER_REFERRALS),
+                      envelope(type_, data, subject=case, source="/partners/cafcass", time=at), case)
+
+    for i, p in enumerate((a, b)):
+        await send(R.REQUESTED, reqs[p], now + timedelta(minutes=i))
+    for p in (a, b):  # the programme starts once both have consented: each parent is told
+        await eventually(lambda: mails(system, reqs[p]["parent"]["email"], "can begin"), timeout=60, what="start email")
+
+    # Cafcass records the sessions: one joint, then three each alone.
+    today = now.date()
+    sessions = [([a, b], True, 1)] + [([p], False, d) for d in (8, 15, 22) for p in (a, b)]
+    for i, (attended, joint, day) in enumerate(sessions):
+        await send(C.SESSION_RECORDED, {"case_number": case, "session_id": f"{case}-S{i}",
+                                        "held_on": (today + timedelta(days=day)).isoformat(),
+                                        "attended_person_ids": attended, "joint": joint}, now + timedelta(hours=i + 1))
+    done = await facts[T.REFERRAL_EVENTS].wait_for(
+        lambda es: len(m := [e for e in es if e["type"] == R.COMPLETED and e["subject"] == case]) == 2 and m,
+        timeout=60, what="both completed")
+    assert {(e["data"]["person_id"], e["data"]["programme"], e["data"]["cppp"]["sessions_attended"],
+             e["data"]["cppp"]["joint_sessions"]) for e in done} == {(a, "cppp", 4, 1), (b, "cppp", 4, 1)}
+
+    for to in (court, guardian):  # one report per parent, about that parent alone
+        reports = await eventually(lambda: len(m := mails(system, to, "completed")) == 2 and m, what=f"reports to {to}")
+        for r in reports:
+            body = r.get_body(("plain",)).get_content()
+            assert "Positive co-Parenting Programme" in body and "volunteered" in body
+            assert "Sessions attended: 4" in body and "(joint session)" in body
+            assert ("Alex Morgan" in body) != ("Jo Taylor" in body)  # never the other parent's details
+    for p in (a, b):
+        subjects = [m["Subject"] for m in system.sink.messages if m["To"].addresses[0].addr_spec == reqs[p]["parent"]["email"]]
+        # Only CPPP's own emails (thanks, start): no invitation, reminder, workshop or certificate.
+        assert subjects and all("can begin" in s or "Thank you for volunteering" in s for s in subjects), subjects
+    await facts[T.LEARNING_EVENTS].read_to_end()  # no Parent Hub invitation, reminder or certificate
+    assert not [e for e in facts[T.LEARNING_EVENTS].events() if e["data"].get("person_id") in (a, b)]
     for reader in facts.values():
         await reader.stop()

@@ -14,7 +14,7 @@ from ptfc import supervisor
 from ptfc.db_names import database_for
 from ptfc.kit import db
 from ptfc.kit.settings import Settings
-from ptfc.kit.topics import ensure_topics
+from ptfc.kit.topic_admin import ensure_topics
 from ptfc.stack.ports import free_port
 from services.workshops import app as workshops
 from tests.support.http import call

@@ -22,7 +22,7 @@ from ptfc.corpus import report
 from ptfc.corpus.main import rss_mb
 from ptfc.corpus.run import Config, run
 from ptfc.corpus.schema import partner_types
-from ptfc.kit.topics import ensure_topics
+from ptfc.kit.topic_admin import ensure_topics
 from services.learning.app import SPEC as LEARNING
 from services.plans.app import SPEC as PLANS
 from services.referral.app import SPEC as REFERRAL

@@ -11,7 +11,7 @@ from structlog.testing import capture_logs
 from contracts.topics import all_topics, namespaced
 from ptfc.kit import db
 from ptfc.kit.service import Service
-from ptfc.kit.topics import ensure_topics
+from ptfc.kit.topic_admin import ensure_topics
 from ptfc.stack.ports import free_port
 from tests.support.http import call
 from tests.support.kafka import eventually

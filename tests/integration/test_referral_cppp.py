@@ -17,7 +17,7 @@ from contracts import topics as T
 from ptfc.kit.clock import ManualClock
 from ptfc.kit.settings import Settings
 from ptfc.kit.timers import TimerLoop
-from ptfc.kit.topics import ensure_topics
+from ptfc.kit.topic_admin import ensure_topics
 from services.referral.app import SPEC as REFERRAL
 from tests.support.builders import referral, uid
 from tests.support.kafka import TopicReader, envelope, publish

@@ -79,7 +79,7 @@ TEST_SESSION_TIMEOUT_MS = 3000
 async def namespaced(infra, ns: str):
     """Settings for one namespace (its own topics and consumer groups) on the session's servers."""
     from ptfc.kit.settings import Settings
-    from ptfc.kit.topics import ensure_topics
+    from ptfc.kit.topic_admin import ensure_topics
     s = Settings(kafka_bootstrap_servers=infra.kafka, database_url=infra.database_url,
                  topic_namespace=ns, kafka_topic_partitions=2, retry_base_seconds=0.05,
                  retry_max_seconds=1.0, park_max_seconds=1.0, log_level="WARNING",

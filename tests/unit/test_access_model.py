@@ -34,7 +34,7 @@ def test_every_topic_of_the_registry_has_a_writer_and_a_reader_and_nothing_else_
 def test_a_service_reads_and_writes_exactly_what_its_router_says(service):
     from ptfc.kit.service import Service
     from ptfc.kit.settings import Settings
-    from ptfc.registry import spec
+    from ptfc.catalogue import spec
 
     svc_spec = spec(service)
     svc = Service(svc_spec, Settings(lot="lot-north" if svc_spec.needs_lot else None, topic_namespace=""))

@@ -12,7 +12,7 @@ from jsonschema import Draft7Validator
 
 from contracts.lots import LOTS
 from ptfc.db_names import database_for
-from ptfc.registry import SERVICES
+from ptfc.catalogue import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = {"kafka", "postgres", "mailpit", "init"}

@@ -160,6 +160,9 @@ SAMPLES: dict[str, list[dict]] = {
     "ptfc.plan.viewed.v1": [
         envelope(6, PLAN_TOOL, "ptfc.plan.viewed.v1", {"person_id": PERSON}),
     ],
+    "ptfc.plan.finished.v1": [  # added (additive): finished with what is agreed
+        envelope(7, PLAN_TOOL, "ptfc.plan.finished.v1", {"person_id": PERSON}),
+    ],
     "ptfc.plan.shared.v1": [
         envelope(4, PLAN_TOOL, "ptfc.plan.shared.v1",
                  {"person_id": PERSON, "with": "mediator", "email": "mediation@family-mediation.example"}),

@@ -8,7 +8,7 @@ import pytest
 from contracts.lots import LOTS
 from contracts.registry import DATA_MODELS, PARTNER_TYPES
 from contracts.topics import all_topics
-from ptfc.registry import SERVICES
+from ptfc.catalogue import SERVICES
 
 NAME = re.compile(r"`(ptfc\.[A-Za-z0-9_.<>-]+)`")
 VERSIONED = re.compile(r"\.v\d+$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from ptfc.kit import topics
+from ptfc.kit import topic_admin
 from ptfc.kit.settings import Settings
 
 
@@ -16,7 +16,7 @@ def test_a_lot_only_the_operators_table_names_gets_its_topics(tmp_path, monkeypa
     async def create(settings, names):  # the broker side is tested in tests/integration
         asked.extend(names)
         return names
-    monkeypatch.setattr(topics, "_create_missing", create)
-    asyncio.run(topics.ensure_topics(Settings(lot_table_file=str(table)), give_up_after=1))
+    monkeypatch.setattr(topic_admin, "_create_missing", create)
+    asyncio.run(topic_admin.ensure_topics(Settings(lot_table_file=str(table)), give_up_after=1))
     assert {"ptfc.partner.handoff.lot-west-yorkshire", "ptfc.partner.workshops.lot-west-yorkshire",
             "ptfc.partner.handoff.lot-north"} <= set(asked)

@@ -22,6 +22,13 @@ CONTEXT = {  # every variable any template uses, with values of the right kind
     "person_id": "P-1", "reason": "session_full", "say": "", "session_id": "S-1", "venue": "Room 3",
     "when": ["Tuesday 1 December 2026, 10:00 to 12:30 (UK time)"], "workshop_attended": False,
     "workshop_attended_on": "20 November 2026", "day": 7,
+    # a plan's download links (plans: plan_for_parent, plan_share_link)
+    "agreed": 6, "occasion": "finished", "plan_link": "https://plans.example/plans/links/L1.s/plan.pdf",
+    "child_link": "https://plans.example/plans/links/L1.s/child-friendly.pdf",
+    # CPPP (its own track): one parent's sessions, the rule's numbers, the window
+    "sessions_attended": 4, "joint_sessions": 1, "sessions": ["5 January 2027 (joint session)", "12 January 2027"],
+    "sessions_required": 4, "joint_required": 1, "weeks": 12, "window_ends_on": "29 March 2027",
+    "started": True, "shortfall": [],
 }
 
 

@@ -48,7 +48,7 @@ def test_a_bad_request_is_a_plain_error_before_any_database_is_read(capsys):
 
 def test_the_topics_the_report_replays_keep_their_history():
     from ptfc.kit.settings import Settings
-    from ptfc.kit.topics import topic_configs
+    from ptfc.kit.topic_admin import topic_configs
     s = Settings(topic_namespace="ns1")
     for topic in ("ptfc.referral.events", "ptfc.learning.events", "ptfc.workshops.events", "ptfc.plans.events"):
         assert topic_configs(s, f"ns1.{topic}")["retention.ms"] == "-1"
