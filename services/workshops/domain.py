@@ -8,11 +8,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from contracts.workshop import AttendanceEntry, SessionScheduled
+from ptfc.kit.calendar import UK
 
-UK = ZoneInfo("Europe/London")
 WORKSHOP_MINUTES = 150
 EVENING_FROM, EVENING_UNTIL = time(17, 0), time(22, 0)
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from icalendar import Calendar, Event
 
-from services.workshops.domain import UK
+from ptfc.kit.calendar import UK, long_day
 
 PRODID = "-//Planning Together for Children//Workshops//EN"
 NOT_IN_URI = re.compile(r"[\x00-\x20\x7f]")
@@ -34,7 +34,7 @@ def when(details: SessionDetails) -> list[str]:
     lines = []
     for start, minutes in details.parts:
         a, b = start.astimezone(UK), (start + timedelta(minutes=minutes)).astimezone(UK)
-        lines.append(f"{a:%A} {a.day} {a:%B %Y}, {a:%H:%M} to {b:%H:%M} (UK time)")
+        lines.append(f"{long_day(a.date())}, {a:%H:%M} to {b:%H:%M} (UK time)")  # the one date format
     return lines
 
 

@@ -55,4 +55,4 @@ async def test_faststreams_own_loop_sleeps_after_an_empty_wait():
 async def test_the_kits_loop_asks_again_as_soon_as_an_empty_wait_ends():
     fetch = FetchPolicy(idle=FetchLimits(1, 100), busy=FetchLimits(65536, 200))
     gap = await gap_between_asks(lambda sub: fetching.install(sub, fetch, 10, poll_ms=50))
-    assert gap < 0.15  # its own 50 ms wait, no sleep after it
+    assert gap < 0.3  # its own 50 ms wait and no sleep after it (faststream's: 200 + 200 ms)
