@@ -9,7 +9,6 @@ from typing import Awaitable, Callable, TypeVar
 import asyncpg
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
 
-from ptfc.kit.logging import scrub_text
 
 T = TypeVar("T")
 
@@ -45,7 +44,8 @@ async def poll(step, idle_seconds: float, name: str, log) -> None:
             # Load-bearing: an error nobody foresaw must not end the loop. A timer loop that died
             # here once left a ready service whose day-42 checks never fired (found by make chaos).
             attempt += 1
-            log.error(f"{name}.failed", attempt=attempt, error=type(exc).__name__, detail=scrub_text(str(exc))[:200])
+            from ptfc.kit.deadletter import error_detail  # not at the top: deadletter imports outbox, which imports this module
+            log.error(f"{name}.failed", attempt=attempt, error=type(exc).__name__, detail=error_detail(exc, 200))
             await asyncio.sleep(backoff(attempt, 0.5, 30.0))
             continue
         if not done:
