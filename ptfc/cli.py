@@ -23,11 +23,18 @@ def _run(args: argparse.Namespace) -> int:
     from ptfc.kit.service import serve
     from ptfc.kit.settings import Settings
     from ptfc.catalogue import spec
+    from pydantic import ValidationError
     overrides = {"lot": args.lot} if args.lot else {}
     try:
         asyncio.run(serve(spec(args.service), Settings(**overrides)))
     except KeyboardInterrupt:
         pass
+    except ValidationError as exc:  # a setting (plumbing, programme or the service's own) out of range
+        # Which variable and why, never the value: it may be a password or a token.
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            print(f"error: {args.service}: {name}: {err['msg']}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -91,7 +98,7 @@ def _reissue(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     import asyncpg
     from services.reporting import cli as reporting
-    from services.reporting.report import ReportError
+    from services.reporting.domain.report import ReportError
     if args.action == "rebuild":
         generation = asyncio.run(reporting.rebuild(_local()))
         print(f"read model emptied (generation {generation}); the reporting service now reads every "

@@ -16,12 +16,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 
 from contracts import topics as T
 from ptfc.kit import db
 from ptfc.kit.kafka_security import client_kwargs
 from ptfc.kit.outbox import make_producer
+from ptfc.kit.reading import from_beginning
 from ptfc.kit.service import database_of
 from ptfc.kit.settings import Settings
 
@@ -57,13 +58,9 @@ async def read_all(settings: Settings) -> list[Letter]:
                                 max_partition_fetch_bytes=8 * 1024 * 1024, **client_kwargs(settings))
     await consumer.start()
     try:
-        parts = consumer.partitions_for_topic(topic) or set()
-        if not parts:
-            await consumer.force_metadata_update()
-            parts = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in parts]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
+        tps = await from_beginning(consumer, [topic], tries=2)
+        # Up to the broker's end offsets is far enough even on Tansu, whose answer stops at the
+        # start of the last batch: a fetch returns that batch whole (ptfc/kit/reading.py).
         ends = await consumer.end_offsets(tps)
         out: list[Letter] = []
         while any([await consumer.position(tp) < ends[tp] for tp in tps]):
@@ -122,7 +119,7 @@ async def kept_bytes(settings: Settings, letter: Letter) -> tuple[bytes, bytes |
         await conn.close()
     if row is None or row["withheld"] is None:
         raise LookupError(f"the {instance} database no longer holds the bytes of {letter.ref} (erased, "
-                          "or never kept)")
+                          "older than DEAD_LETTER_KEEP_DAYS, or never kept)")
     key = row["withheld_key"]
     return bytes(row["withheld"]), bytes(key) if key is not None else None
 

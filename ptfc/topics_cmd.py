@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from contracts.access import markdown, model
+from ptfc.kit.acls import markdown, model
 from ptfc.kit.settings import Settings
 
 UNSUPPORTED = 3

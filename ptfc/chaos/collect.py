@@ -1,5 +1,8 @@
 """Gathers the evidence after the run: every topic read to its end, every service's outbox, inbox,
-parked events and dead letters, the notifications recorded as sent, and what each instance reads."""
+parked events and dead letters, the notifications recorded as sent, and what each instance reads.
+
+Order matters, as the services may still be at work: outboxes, then topics, then the rest
+(run.evidence), each read judging only what the one before it could see."""
 from __future__ import annotations
 
 import json
@@ -65,26 +68,60 @@ def routes(instances: list[tuple[str, str | None]]) -> dict[str, dict[str, froze
     return out
 
 
-async def snapshot(admin_url: str, instances: list[tuple[str, str | None]], ev: Evidence) -> set[str]:
-    """Fills `ev` from every instance's database; returns the Message-IDs recorded as sent."""
-    sent: set[str] = set()
+async def _each(admin_url: str, instances: list[tuple[str, str | None]], read) -> dict:
+    """`read(conn, name)` on every instance's database, one after the other: instance -> result."""
+    out = {}
     for name, lot in instances:
-        inst = f"{name}.{lot}" if lot else name
         conn = await asyncpg.connect(with_database(admin_url, database_for(name, lot)), timeout=10)
         try:
-            rows = await conn.fetch("SELECT topic, value, sent_at IS NULL AS unsent FROM outbox")
-            ev.outboxes[inst] = [(r["topic"], (fact(r["topic"], r["value"]) or _NOID).id) for r in rows]
-            ev.unsent[inst] = sum(r["unsent"] for r in rows)
-            ev.inboxes[inst] = {(r["source"], r["id"]) for r in await conn.fetch("SELECT source, id FROM inbox")}
-            ev.parked[inst] = await conn.fetchval("SELECT count(*) FROM parked")
-            ev.dead_letters[inst] = await conn.fetchval("SELECT count(*) FROM dead_letters")
-            if name == "notifications":
-                from services.notifications.domain import message_id
-                rows = await conn.fetch("SELECT notification_id, status FROM notifications")
-                sent = {message_id(r["notification_id"]) for r in rows if r["status"] == "sent"}
-                ev.emails_pending = sum(r["status"] in ("pending", "sending") for r in rows)
+            out[f"{name}.{lot}" if lot else name] = await read(conn, name)
         finally:
             await conn.close()
+    return out
+
+
+async def fingerprint(admin_url: str, instances: list[tuple[str, str | None]]) -> dict[str, tuple]:
+    """What changes whenever a service does anything: taken before and after the evidence is read
+    (verdict.unsettled), so that the proof is of a system at rest, not of one caught mid-step."""
+    async def read(conn: asyncpg.Connection, name: str) -> tuple:
+        emails = ("SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status IN "
+                  "('pending', 'sending')) FROM notifications") if name == "notifications" else "SELECT 0, 0"
+        return (*await conn.fetchrow("SELECT count(*), coalesce(max(id), 0), count(*) FILTER (WHERE sent_at IS NULL) "
+                                     "FROM outbox"),
+                await conn.fetchval("SELECT count(*) FROM inbox"), await conn.fetchval("SELECT count(*) FROM parked"),
+                await conn.fetchval("SELECT count(*) FROM dead_letters"), *await conn.fetchrow(emails))
+    return await _each(admin_url, instances, read)
+
+
+async def outboxes(admin_url: str, instances: list[tuple[str, str | None]], ev: Evidence) -> None:
+    """Read BEFORE the topics: a row the relay marked sent was acknowledged by the broker before
+    the topics are read, so one missing there is lost. A row not sent yet is not "lost" but
+    "unsent" (a failure of its own if it stays so); a row written after this read is not judged
+    by this round (a later round, or `unsettled`, sees it)."""
+    async def read(conn: asyncpg.Connection, _: str) -> list:
+        return await conn.fetch("SELECT topic, value, sent_at IS NULL AS unsent FROM outbox")
+    for inst, rows in (await _each(admin_url, instances, read)).items():
+        ev.outboxes[inst] = [(r["topic"], (fact(r["topic"], r["value"]) or _NOID).id) for r in rows if not r["unsent"]]
+        ev.unsent[inst] = sum(r["unsent"] for r in rows)
+
+
+async def states(admin_url: str, instances: list[tuple[str, str | None]], ev: Evidence) -> set[str]:
+    """Read AFTER the topics (an event read there is in its inbox by now, or never applied): fills
+    `ev`'s inboxes, parked events and dead letters; returns the Message-IDs recorded as sent."""
+    sent: set[str] = set()
+
+    async def one(conn: asyncpg.Connection, name: str) -> tuple:
+        inbox = {(r["source"], r["id"]) for r in await conn.fetch("SELECT source, id FROM inbox")}
+        counts = (await conn.fetchval("SELECT count(*) FROM parked"),
+                  await conn.fetchval("SELECT count(*) FROM dead_letters"))
+        mail = await conn.fetch("SELECT notification_id, status FROM notifications") if name == "notifications" else None
+        return inbox, counts, mail
+    for inst, (inbox, (parked, dead), mail) in (await _each(admin_url, instances, one)).items():
+        ev.inboxes[inst], ev.parked[inst], ev.dead_letters[inst] = inbox, parked, dead
+        if mail is not None:
+            from services.notifications.domain.delivery import message_id
+            sent = {message_id(r["notification_id"]) for r in mail if r["status"] == "sent"}
+            ev.emails_pending = sum(r["status"] in ("pending", "sending") for r in mail)
     return sent
 
 

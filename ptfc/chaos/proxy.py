@@ -14,29 +14,35 @@ import sys
 
 
 class Proxy:
-    def __init__(self, port: int, target: int) -> None:
-        self.port, self.target = port, target
+    """Also the tests' cuttable proxy in front of PostgreSQL or the broker (tests/support/proxy.py)."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
         self.server: asyncio.base_events.Server | None = None
+        self.port = 0  # chosen by the first start() when not given
         self.links: set[asyncio.StreamWriter] = set()
 
-    async def listen(self) -> None:
-        self.server = await asyncio.start_server(self.accept, "127.0.0.1", self.port, reuse_address=True)
+    async def start(self, port: int = 0) -> "Proxy":
+        self.server = await asyncio.start_server(self.accept, "127.0.0.1", port or self.port, reuse_address=True)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
 
     async def cut(self) -> None:
+        """Refuse new connections and reset every open one, as a server that went down."""
         if self.server is not None:
             self.server.close()
             self.server = None
         for w in list(self.links):
-            w.transport.abort()  # RST: the clients see a broker that went away
+            w.transport.abort()  # RST: the clients see a server that went away
         self.links.clear()
 
     async def restore(self) -> None:
         if self.server is None:
-            await self.listen()
+            await self.start(self.port)
 
     async def accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            up_r, up_w = await asyncio.open_connection("127.0.0.1", self.target)
+            up_r, up_w = await asyncio.open_connection(*self.target)
         except OSError:
             writer.transport.abort()
             return
@@ -57,8 +63,7 @@ class Proxy:
 
 
 async def main(port: int, target: int) -> None:
-    proxy = Proxy(port, target)
-    await proxy.listen()
+    proxy = await Proxy("127.0.0.1", target).start(port)
     loop, done = asyncio.get_running_loop(), asyncio.Event()
     loop.add_signal_handler(signal.SIGUSR1, lambda: asyncio.ensure_future(proxy.cut()))
     loop.add_signal_handler(signal.SIGUSR2, lambda: asyncio.ensure_future(proxy.restore()))

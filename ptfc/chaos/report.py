@@ -32,8 +32,9 @@ class Figures:
     partner_messages: int = 0
     partner_retries: int = 0
     seconds: float = 0.0  # the journeys' whole run
-    drain: float = 0.0  # from the last fault's end to the last outcome
+    drain: float = 0.0  # from the last fault's end to the last outcome (negative: a fault ended after it)
     settle: float = 0.0  # from the last outcome to the checks done (passing, or given up)
+    unsettled: list[str] = field(default_factory=list)  # instances still at work while it was read
 
     @property
     def reached(self) -> int:
@@ -64,6 +65,8 @@ def failures(f: Figures) -> list[str]:
     out += [f"{n} {what} at the end" for what, n in sorted(f.stuck.items()) if n]
     if f.not_events:
         out.append(f"{f.not_events} records that are not events")
+    if f.unsettled:
+        out.append(f"still at work while the evidence was read (not at rest): {', '.join(f.unsettled)}")
     return out
 
 

@@ -23,9 +23,12 @@ from ptfc.chaos.stack import Stack
 
 
 async def evidence(stack: Stack, driver: Driver) -> tuple[verdict.Evidence, set[str], int]:
-    facts, junk = await collect.read_topics(stack.bootstrap, T.all_topics(stack.lots))
-    ev = verdict.Evidence(facts, {}, {}, collect.routes(stack.instances), set(driver.acked))
-    sent = await collect.snapshot(stack.admin_url, stack.instances, ev)
+    """Outboxes, then topics, then inboxes and the rest (collect.outboxes says why). Reading the
+    topics first once counted a `sent` row written in between as never published."""
+    ev = verdict.Evidence([], {}, {}, collect.routes(stack.instances), set(driver.acked))
+    await collect.outboxes(stack.admin_url, stack.instances, ev)
+    ev.facts, junk = await collect.read_topics(stack.bootstrap, T.all_topics(stack.lots))
+    sent = await collect.states(stack.admin_url, stack.instances, ev)
     return ev, sent, junk
 
 
@@ -78,7 +81,9 @@ async def journeys(stack: Stack, n: int, rate: float, seed: int, kills_each: int
     say(f"  {time.monotonic() - t0:6.1f}s  outcomes {driver.done()}/{n}; checking...")
     deadline = time.monotonic() + settle_timeout
     while True:  # every consumer applies what is left, every email lease runs out, then the proof
+        before = await collect.fingerprint(stack.admin_url, stack.instances)
         fig = figures(stack, driver, applied, *await evidence(stack, driver))
+        fig.unsettled = verdict.unsettled(before, await collect.fingerprint(stack.admin_url, stack.instances))
         if not failures(fig) or time.monotonic() > deadline:
             break
         await asyncio.sleep(2)

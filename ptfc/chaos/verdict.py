@@ -1,8 +1,9 @@
 """What the run proves, from what was collected: pure, no I/O.
 
-- lost: a row in a service's outbox that never reached its topic; an event on a topic a service
-  handles that is not in that service's inbox (never applied); a partner message acknowledged
-  but not on its topic.
+- lost: a row a service's relay marked sent (so the broker acknowledged it) that is not on its
+  topic; an event on a topic a service handles that is not in that service's inbox (never
+  applied); a partner message acknowledged but not on its topic. A row not sent yet is not
+  lost: it is left over ("unsent"), which fails the run too if it stays so.
 - duplicates, by cause: event ids derive from their cause (outbox.Emitter), so a relay that sends
   a batch again after a kill repeats the same id: a *copy*, which every inbox drops, counted but
   not a duplicate. A duplicate *fact* is one cause decided twice: two ids for what may happen
@@ -49,11 +50,11 @@ def cause_key(f: Fact) -> tuple:
 @dataclass
 class Evidence:
     facts: list[Fact]  # every record of every topic, in the order read (copies included)
-    outboxes: dict[str, list[tuple[str, str]]]  # instance -> (topic, event id) of every row
+    outboxes: dict[str, list[tuple[str, str]]]  # instance -> (topic, event id) of every row marked sent
     inboxes: dict[str, set[tuple[str, str]]]  # instance -> (source, id) applied
     routes: dict[str, dict[str, frozenset[str]]]  # instance -> topic -> types it handles
     partner_sent: set[tuple[str, str]]  # (topic, id) the partners had acknowledged
-    unsent: dict[str, int] = field(default_factory=dict)  # outbox rows not (yet) sent
+    unsent: dict[str, int] = field(default_factory=dict)  # outbox rows not sent yet: not lost, not at rest
     parked: dict[str, int] = field(default_factory=dict)
     dead_letters: dict[str, int] = field(default_factory=dict)
     emails_pending: int = 0  # notifications still to send (pending, or claimed by a sender)
@@ -86,6 +87,14 @@ def losses(ev: Evidence) -> Losses:
     causes = Counter(cause_key(f) for f in distinct.values())
     return Losses(unpublished, unapplied, sorted(ev.partner_sent - on_topic), len(ev.facts) - len(distinct),
                   sorted(k for k, n in causes.items() if n > 1), len(distinct))
+
+
+def unsettled(before: dict[str, tuple], after: dict[str, tuple]) -> list[str]:
+    """Instances whose state (collect.fingerprint) changed while the evidence was read. The
+    reads are ordered so that no such change can make a loss appear (collect.outboxes), but a
+    system still at work is not the system at rest the run must prove: such a round is not a
+    verdict, and the run looks again (or, at its deadline, fails saying so)."""
+    return sorted(i for i in before.keys() | after.keys() if before.get(i) != after.get(i))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Kafka ACL bindings generated from the access model (contracts/access.py): pure, no I/O.
+"""The access model (contracts/access.py) for the running lots, and the Kafka ACL bindings made
+from it: pure, no I/O.
+
+`model(lots)` expands the model's `{lot}` templates (the rule is stated in contracts/access.py): the
+README's table is `markdown(model(["<lot>"]))` (`ptfc topics --access-table`).
 
 Each principal gets ALLOW bindings and nothing else, so with an authorizer that denies by default
 (Apache Kafka's StandardAuthorizer with `allow.everyone.if.no.acl.found=false`) a principal can do
@@ -9,10 +13,49 @@ administrator that creates topics and applies these (`ptfc topics --acls`) is a 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from contracts.access import Access
+from contracts.access import LOT, LOT_PARTNER, ROWS, Access
 from contracts.topics import namespaced
+
+def model(lots: list[str]) -> list[Access]:
+    """Every principal's access for these lots, in the model's order."""
+    def every(topics: frozenset[str]) -> frozenset[str]:  # a row for all lots: each lot's topic
+        return frozenset(x for t in topics for x in ([t.replace(LOT, lot) for lot in lots] if LOT in t else [t]))
+
+    def one(a: Access, lot: str) -> Access:  # a row per lot: that lot's names
+        own = lambda ts: frozenset(t.replace(LOT, lot) for t in ts)  # noqa: E731
+        return replace(a, principal=a.principal.replace(LOT, lot), reads=own(a.reads), writes=own(a.writes),
+                       group=a.group and a.group.replace(LOT, lot), note=a.note.replace(LOT, lot))
+    return [x for a in ROWS for x in ([one(a, lot) for lot in lots] if LOT in a.principal
+                                      else [replace(a, reads=every(a.reads), writes=every(a.writes))])]
+
+
+def delivery_partner(lot: str) -> str:
+    return LOT_PARTNER.replace(LOT, lot)
+
+
+def service_principal(instance: str) -> str:
+    """`workshops.lot-north` -> `ptfc-workshops-lot-north` (the model's service rows name them so)."""
+    return "ptfc-" + instance.replace(".", "-")
+
+
+def readers(rows: list[Access], topic: str) -> set[str]:
+    return {a.principal for a in rows if topic in a.reads}
+
+
+def writers(rows: list[Access], topic: str) -> set[str]:
+    return {a.principal for a in rows if topic in a.writes}
+
+
+def markdown(rows: list[Access]) -> str:
+    """The README's table: one line per principal (for lots: `<lot>` stands for each)."""
+    lines = ["| principal | kind | reads | writes |", "|---|---|---|---|"]
+    for a in rows:
+        code = lambda ts: ", ".join(f"`{t}`" for t in sorted(ts)) or "nothing"  # noqa: E731
+        lines.append(f"| `{a.principal}` | {a.kind} | {code(a.reads)} | {code(a.writes)} |")
+    return "\n".join(lines)
+
 
 # Kafka's wire codes (org.apache.kafka.common.acl / resource), as CreateAcls carries them.
 RESOURCE = {"TOPIC": 2, "GROUP": 3}

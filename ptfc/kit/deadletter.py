@@ -4,7 +4,9 @@ Every partner reads `ptfc.deadletter`, and a refused message can be anyone's per
 referral with a parent's name and address, a lot's booking), so no dead letter carries its bytes
 or key there (contract v1.1, "Isolation"): the refusing service keeps both in its own
 `dead_letters` table (`withheld`, `withheld_key`), where `ptfc deadletters show|replay` read
-them and erasure finds them (ptfc/kit/erasure.py). The published record is headers only."""
+them and erasure finds them (ptfc/kit/erasure.py). The published record is headers only.
+Kept bytes are not kept for ever: `forget_withheld` drops them `DEAD_LETTER_KEEP_DAYS` after the
+refusal (issue 11), leaving the reason and origin, so counts do not change."""
 from __future__ import annotations
 
 import re
@@ -93,3 +95,19 @@ async def record(conn: asyncpg.Connection, *, record: Any, reason: str, service:
     # not a null one: a null value is a tombstone to a compacting reader.
     await insert_row(conn, deadletter_topic, None, b"", headers)
     return True
+
+
+FORGET_EVERY = 3600.0  # seconds between looks: the limit is in days, an hour late is nothing
+
+
+async def forget_withheld(pool: asyncpg.Pool, keep_days: int) -> int:
+    """Drops the kept bytes and key of every dead letter recorded more than `keep_days` ago (wall
+    time, as the refusal was); 0 keeps them. Returns how many. The row stays, so `ptfc deadletters`
+    still lists it and `show` says the bytes are gone; nothing is left to replay."""
+    if keep_days <= 0:
+        return 0
+    status = await pool.execute(
+        "UPDATE dead_letters SET withheld = NULL, withheld_key = NULL "
+        "WHERE (withheld IS NOT NULL OR withheld_key IS NOT NULL) "
+        "AND recorded_at < now() - make_interval(days => $1)", keep_days)
+    return int(status.split()[-1])

@@ -5,11 +5,12 @@ outcome. A parked event is not in the inbox, so its later application is its fir
 """
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import asyncpg
 
-from ptfc.kit import outbox
+from ptfc.kit import deadletter, outbox
 from ptfc.kit.decode import decode
 from ptfc.kit.logging import get_logger
 from ptfc.kit.retry import poll
@@ -40,7 +41,12 @@ class Parking:
         self.svc, self.consumer = svc, consumer
 
     async def run(self, interval: float = 1.0) -> None:
-        await poll(self.retry_due, interval, "parking", log)
+        # Beside it, the kept bytes of dead letters are forgotten when their time is up: this loop
+        # runs in every service that consumes, which are those that refuse (deadletter.py).
+        keep = self.svc.settings.dead_letter_keep_days
+        await asyncio.gather(poll(self.retry_due, interval, "parking", log),
+                             poll(lambda: deadletter.forget_withheld(self.svc.pool, keep), deadletter.FORGET_EVERY,
+                                  "deadletters.forget", log))
 
     async def retry_due(self, limit: int = 100) -> int:
         max_s = self.svc.settings.park_max_seconds

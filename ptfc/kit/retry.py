@@ -27,9 +27,10 @@ def backoff(attempt: int, base: float, cap: float) -> float:
     return random.uniform(base, min(cap, base * (2 ** max(0, attempt - 1))))
 
 
-async def poll(step, idle_seconds: float, name: str, log) -> None:
+async def poll(step, idle_seconds: float, name: str, log, cap: float = 10.0) -> None:
     """Run `step` forever: again at once while it finds work, after `idle_seconds` when it finds
-    none, and with backoff (never a hot loop) while the database or broker is unreachable."""
+    none, and with backoff up to `cap` seconds (never a hot loop) while the database or broker is
+    unreachable."""
     attempt = 0
     while True:
         try:
@@ -38,11 +39,12 @@ async def poll(step, idle_seconds: float, name: str, log) -> None:
         except TRANSIENT as exc:
             attempt += 1
             log.warning(f"{name}.retry", attempt=attempt, error=type(exc).__name__)
-            await asyncio.sleep(backoff(attempt, 0.2, 10.0))
+            await asyncio.sleep(backoff(attempt, 0.2, cap))
             continue
         except Exception as exc:
             # Load-bearing: an error nobody foresaw must not end the loop. A timer loop that died
-            # here once left a ready service whose day-42 checks never fired (found by make chaos).
+            # here once left a ready service whose day-42 checks never fired (found by make chaos);
+            # the outbox relay runs here too, for the same reason (outbox.Relay.run).
             attempt += 1
             from ptfc.kit.deadletter import error_detail  # not at the top: deadletter imports outbox, which imports this module
             log.error(f"{name}.failed", attempt=attempt, error=type(exc).__name__, detail=error_detail(exc, 200))

@@ -44,6 +44,8 @@ class ServiceSpec:
     needs_lot: bool = False
     # An event of a case waits behind that case's due timers (ptfc/kit/ordering.py).
     programme_order: bool = False
+    # Its own typed settings (services/<name>/settings.py), read from the environment: `Service.config`.
+    settings: Callable[[], Any] | None = None
 
 
 def database_of(settings: Any, service: str, lot: str | None = None) -> str:
@@ -53,8 +55,11 @@ def database_of(settings: Any, service: str, lot: str | None = None) -> str:
 
 
 class Service:
-    def __init__(self, spec: ServiceSpec, settings: Settings | None = None, clock: Any = None) -> None:
+    def __init__(self, spec: ServiceSpec, settings: Settings | None = None, clock: Any = None,
+                 config: Any = None) -> None:
+        # settings: the kit's plumbing; config: the service's own (given, or from the environment).
         self.spec, self.settings = spec, settings or Settings()
+        self.config = config if config is not None else (spec.settings() if spec.settings else None)
         if spec.needs_lot and not self.settings.lot:
             raise SystemExit(f"{spec.name}: set LOT (or pass --lot), e.g. lot-north")
         self.name = spec.name
@@ -70,15 +75,15 @@ class Service:
         self.started = False
         self.http_port = 0
         self._tasks: list[asyncio.Task] = []
-        self.state: dict[str, Any] = {}  # service-specific singletons (SMTP sender, tables, ...)
+        # A service that rebuilds from history (reporting) reads again under a new consumer group.
+        self.group_suffix = ""
 
     def topic(self, name: str) -> str:
         return namespaced(self.settings.topic_namespace, name)
 
     @property
     def group_id(self) -> str:
-        # group_suffix: a service that rebuilds from history (reporting) reads again under a new group.
-        return namespaced(self.settings.topic_namespace, self.instance + self.state.get("group_suffix", ""))
+        return namespaced(self.settings.topic_namespace, self.instance + self.group_suffix)
 
     @property
     def database(self) -> str:
@@ -110,12 +115,8 @@ class Service:
         # HTTP first: /health/ready answers 503 (rather than nothing, or an exited process) while
         # start-up waits, with backoff, for a database or broker that is not up yet.
         self.http_port = await self.http.start(service_app(self), self.settings.http_host, self.settings.http_port)
-        s = self.settings
-        self.pool = await until_available(lambda: db.open_database(
-            s.database_url, self.database, s.database_pool_size, self.spec.package_dir), "database", log)
+        await self.open_storage()
         self.producer = await until_available(self._start_producer, "broker", log)
-        if self.spec.on_start:
-            await self.spec.on_start(self)
         relay = Relay(self.pool, self.dsn, self.producer, self.settings.relay_batch_size, self.metrics)
         self._spawn(relay.run(), relay.purge())
         if self.spec.timers:
@@ -128,6 +129,15 @@ class Service:
         self.started = True
         log.info("service.started", instance=self.instance, database=self.database,
                  http_port=self.http_port, group=self.group_id)
+
+    async def open_storage(self) -> None:
+        """The database (migrated) and the service's own start step: all a service needs to decide,
+        and where the direct test tier (tests/support/tier_direct.py) stops: no broker, no loops."""
+        s = self.settings
+        self.pool = await until_available(lambda: db.open_database(
+            s.database_url, self.database, s.database_pool_size, self.spec.package_dir), "database", log)
+        if self.spec.on_start:
+            await self.spec.on_start(self)
 
     async def _start_producer(self) -> Any:
         producer = make_producer(self.settings, f"{self.instance}-relay")

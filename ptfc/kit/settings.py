@@ -1,4 +1,6 @@
-"""Configuration from environment variables only (documented in the README)."""
+"""The kit's plumbing, from environment variables only (documented in the README): broker, database,
+HTTP, logging, retries, clock, topic namespace and the instance's lot. The programme's numbers are
+`services/programme.py`'s; a service's own settings are `services/<name>/settings.py`."""
 from __future__ import annotations
 
 from typing import Literal
@@ -53,46 +55,10 @@ class Settings(BaseSettings):
     retry_max_seconds: float = 30.0
     relay_batch_size: int = 1000
     park_max_seconds: float = 900.0  # how long an event may wait for a fact from another topic
+    dead_letter_keep_days: int = 30  # a refused message's kept bytes and key go this long after (0: kept)
     clock: str = "system"  # "system", or "file:<path>" holding an ISO time (tests, replays)
 
-    # Programme rules (defaults from the partner contract; operators can change the numbers).
-    elearning_target_days: int = 14
-    workshop_target_days: int = 35
-    completion_deadline_days: int = 42
-    reminder_days: str = "7,12"
-    invitation_ttl_hours: int = 72
-    certificate_delay_hours: int = 24
-    follow_up_due_days: int = 42
-    elearning_reminder_hours: int = 48  # before a session, to a booked parent with e-learning left
-    follow_up_reminder_days: int = 7  # before a follow-up call is due, to the trainer
-    # CPPP (contract v1.1): each parent attends this many sessions, this many of them joint,
-    # within this many weeks of day 0.
-    cppp_sessions_required: int = 4
-    cppp_joint_sessions_required: int = 1
-    cppp_window_weeks: int = 12
-    # A closed referral's parent's personal data is erased this many months after it closed
-    # (unless they were referred again meanwhile); 0 turns the timer off.
-    personal_data_retention_months: int = 24
-
+    # Which lot this instance serves (workshops), and the Cafcass-area-to-lot table: the lots whose
+    # topics are provisioned, referral's routing and reporting's filters (contracts/lots.py).
     lot: str | None = None
     lot_table_file: str | None = None
-    parent_hub_url: str = "http://127.0.0.1:8080/parent-hub"
-    # Bearer token for GET /certificates/<number> (learning); unset: the endpoint answers 503.
-    certificate_api_token: str | None = None
-    # Parenting-plan download links (plans): how long one works, and the public base URL they
-    # start with (unset: this instance's own http://HTTP_HOST:port, right for `make run` only).
-    plan_link_ttl_days: int = 14
-    plans_public_url: str | None = None
-
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 1025
-    smtp_security: Literal["none", "starttls", "tls"] = "none"
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    smtp_from: str = "Planning Together for Children <no-reply@ptfc.example>"
-    smtp_timeout_seconds: float = 15.0
-    smtp_concurrency: int = 4
-    smtp_max_attempts: int = 8
-    smtp_retry_base_seconds: float = 5.0
-    # A claimed email not recorded within the lease (its sender died) is sent again, same Message-ID.
-    smtp_lease_seconds: float = 30.0

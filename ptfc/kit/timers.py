@@ -26,6 +26,7 @@ from ptfc.kit.outbox import Emitter
 from ptfc.kit.retry import TRANSIENT, poll
 
 log = get_logger()
+ROUND_LOCK_TIMEOUT_MS = 200  # under PostgreSQL's deadlock_timeout (1 s): the round gives way first
 
 
 async def schedule(conn: asyncpg.Connection, kind: str, key: str, subject: str, due_at: datetime,
@@ -110,6 +111,11 @@ class TimerLoop:
         at 200, learning's certificate round (a PDF each) held parents' rows for 38 s (make chaos)."""
         async with self.svc.pool.acquire() as conn:
             async with conn.transaction():
+                # A round never waits long for a row a consumer batch holds: the batch may be
+                # waiting for one of this round's rows (timers it cancels), and the two then
+                # deadlock (15 in 20 minutes of `make chaos`, learning's parents, each retried as a
+                # whole batch). Past the timeout the timer waits for the next tick (see `fire`).
+                await conn.execute(f"SET LOCAL lock_timeout = '{ROUND_LOCK_TIMEOUT_MS}ms'")
                 until = replay.horizon(self.svc.clock.now(), await replay.open_replays(conn))
                 if until is None:
                     return 0
@@ -135,10 +141,10 @@ async def fire(conn: asyncpg.Connection, svc: Any, handlers: dict[str, TimerHand
                     await outbox.write(conn, emitter.rows)
                 else:
                     into.extend(emitter.rows)
+        except (Later, asyncpg.LockNotAvailableError):
+            return False  # an earlier timer of its case goes first, or a batch holds its rows
         except TRANSIENT:
-            raise
-        except Later:
-            return False  # an earlier timer of its case goes first (the next tick takes both in order)
+            raise  # an earlier timer of its case goes first (the next tick takes both in order)
         except Exception as exc:
             error = f"{type(exc).__name__}: {error_detail(exc, 480)}"
             log.error("timer.failed", kind=timer.kind, timer_id=timer.id, case=timer.subject, error=error)

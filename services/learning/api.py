@@ -12,7 +12,8 @@ from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel
 
 from ptfc.kit.api import bearer_token, errors
-from services.learning import certificate_store, certificates, domain, feedback, invitations, store
+from services.learning import certificate_store, certificates, invitations, store
+from services.learning.domain import course, feedback
 
 
 class Genuine(BaseModel):
@@ -40,13 +41,13 @@ def api_token(settings) -> str | None:
 def add_routes(svc) -> APIRouter:
     router = APIRouter(tags=["learning"])
     router.include_router(invitations.router(svc))
-    token = bearer_token(lambda: api_token(svc.settings), scheme="certificateApiToken",
+    token = bearer_token(lambda: api_token(svc.config), scheme="certificateApiToken",
                          unset="certificate downloads are not configured")
 
     @router.get("/certificates/check/{number}", response_model=Genuine)
     async def check(number: str) -> Any:
         """True or false and nothing else: not whose it is, not when, not whether it looked close."""
-        canonical = domain.normalised_number(number)
+        canonical = course.normalised_number(number)
         return Genuine(genuine=canonical is not None and await certificate_store.exists(svc.pool, canonical))
 
     @router.get("/certificates/{number}", dependencies=[token], response_class=Response,
@@ -56,7 +57,7 @@ def add_routes(svc) -> APIRouter:
     async def download(number: str) -> Any:
         """The certificate PDF (`<number>` or `<number>.pdf`), with `Authorization: Bearer
         $CERTIFICATE_API_TOKEN`; 503 while that token is not configured."""
-        canonical = domain.normalised_number(number.removesuffix(".pdf"))
+        canonical = course.normalised_number(number.removesuffix(".pdf"))
         cert = await certificate_store.by_number(svc.pool, canonical) if canonical else None
         if cert is None:
             raise HTTPException(404, "no such certificate")
@@ -68,8 +69,7 @@ def add_routes(svc) -> APIRouter:
         """Counts and percentages from the latest workshop feedback of each parent (of one lot)."""
         lot = lot or None
         row = await store.satisfaction_counts(svc.pool, lot, feedback.HIGH_SATISFACTION)
-        figures = feedback.satisfaction_figures(row["responses"], row["clearer"], row["child_at_centre"],
-                                                row["high"])
+        figures = feedback.satisfaction_figures(row.responses, row.clearer, row.child_at_centre, row.high)
         return {"survey": feedback.WORKSHOP_FEEDBACK, "lot": lot, **figures}
 
     return router

@@ -1,22 +1,15 @@
 """SQL of certificates and of the one name each certificate prints."""
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
-from datetime import date, datetime
+from dataclasses import astuple
+from datetime import datetime
 
 import asyncpg
 
+from ptfc.kit import typed
+from services.learning.records import Certificate
 
-@dataclass(frozen=True)
-class Certificate:
-    certificate_number: str
-    referral_id: str
-    person_id: str
-    case_number: str
-    programme: str
-    issued_at: datetime
-    elearning_completed_on: date
-    workshop_attended_on: date
+CERTIFICATE = typed.columns(Certificate)
 
 
 async def add(conn: asyncpg.Connection, c: Certificate) -> bool:
@@ -28,10 +21,8 @@ async def add(conn: asyncpg.Connection, c: Certificate) -> bool:
 
 
 async def by_number(pool: asyncpg.Pool, number: str) -> Certificate | None:
-    row = await pool.fetchrow("SELECT certificate_number, referral_id, person_id, case_number, programme, "
-                              "issued_at, elearning_completed_on, workshop_attended_on FROM certificates "
-                              "WHERE certificate_number = $1", number)
-    return Certificate(**dict(row)) if row else None
+    return typed.one(Certificate, await pool.fetchrow(
+        f"SELECT {CERTIFICATE} FROM certificates WHERE certificate_number = $1", number))
 
 
 async def exists(pool: asyncpg.Pool, number: str) -> bool:

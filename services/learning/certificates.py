@@ -14,44 +14,45 @@ from contracts import topics as T
 from ptfc.kit import pdf as kit_pdf
 from ptfc.kit import timers
 from ptfc.kit.logging import get_logger
-from services.learning import certificate_store, domain, store
-from services.learning.certificate_store import Certificate
-from services.learning.pdf import NAME_UNKNOWN, certificate_pdf  # noqa: F401 (api.py and tests use them)
+from services.learning import certificate_store, store
+from services.learning.domain import course
+from services.learning.records import Certificate
+from services.learning.domain.pdf import NAME_UNKNOWN, certificate_pdf  # noqa: F401 (api.py and tests use them)
 
 log = get_logger()
 TIMER = "certificate"
 
 
-async def schedule_if_due(conn, parent, progress, settings) -> None:
+async def schedule_if_due(conn, parent, progress, programme) -> None:
     """Called whenever a stage completes: only when both are done is the certificate scheduled."""
-    if not domain.both_stages_done(progress["elearning_completed_at"], progress["attended_on"]):
+    if not course.both_stages_done(progress.elearning_completed_at, progress.attended_on):
         return
-    due = domain.certificate_due_at(progress["workshop_ended_at"], progress["attendance_recorded_at"],
-                                    progress["elearning_completed_at"], settings.certificate_delay_hours)
-    await timers.schedule(conn, TIMER, progress["referral_id"], parent["case_number"], due,
-                          {"person_id": parent["person_id"]})
+    due = course.certificate_due_at(progress.workshop_ended_at, progress.attendance_recorded_at,
+                                    progress.elearning_completed_at, programme.certificate_delay_hours)
+    await timers.schedule(conn, TIMER, progress.referral_id, parent.case_number, due,
+                          {"person_id": parent.person_id})
 
 
 async def attended(ctx, parent, data) -> None:
     """The workshops service's ParentAttended: the second stage, once."""
-    if await store.record_attendance(ctx.conn, parent["referral_id"], data.attended_on, data.recorded_at,
+    if await store.record_attendance(ctx.conn, parent.referral_id, data.attended_on, data.recorded_at,
                                      data.ended_at):
-        progress = await store.progress(ctx.conn, parent["referral_id"])
-        await schedule_if_due(ctx.conn, parent, progress, ctx.service.settings)
+        progress = await store.progress(ctx.conn, parent.referral_id)
+        await schedule_if_due(ctx.conn, parent, progress, ctx.service.config)
 
 
 async def on_certificate_due(tctx) -> None:
     conn, referral_id = tctx.conn, tctx.timer.key
     parent = await store.parent(conn, tctx.timer.payload["person_id"], lock=True)
-    if not domain.current_at(referral_id, parent and dict(parent), tctx.timer.due_at):
+    if not course.current_at(referral_id, parent, tctx.timer.due_at):
         return  # withdrawn, or replaced by a re-referral, before it was due: no certificate
     progress = await store.progress(conn, referral_id)
-    if not domain.both_stages_done(progress["elearning_completed_at"], progress["attended_on"]):
+    if not course.both_stages_done(progress.elearning_completed_at, progress.attended_on):
         return  # cannot happen through schedule_if_due; checked again because it must never happen
     issued_at = tctx.timer.due_at  # programme time, so a late-firing timer dates it truly
-    cert = Certificate(domain.new_certificate_number(), referral_id, parent["person_id"],
-                       parent["case_number"], parent["programme"], issued_at,
-                       domain.local_date(progress["elearning_completed_at"]), progress["attended_on"])
+    cert = Certificate(course.new_certificate_number(), referral_id, parent.person_id,
+                       parent.case_number, parent.programme, issued_at,
+                       course.local_date(progress.elearning_completed_at), progress.attended_on)
     if not await certificate_store.add(conn, cert):
         return
     await tctx.emit(T.LEARNING_EVENTS, L.CERTIFICATE_ISSUED, L.CertificateIssued(
@@ -65,8 +66,8 @@ async def on_certificate_due(tctx) -> None:
     await tctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
         template="learning_certificate", contact_id=cert.person_id,
         context={"certificate_number": number,
-                 "elearning_completed_on": domain.long_date(cert.elearning_completed_on),
-                 "workshop_attended_on": domain.long_date(cert.workshop_attended_on)},
+                 "elearning_completed_on": course.long_date(cert.elearning_completed_on),
+                 "workshop_attended_on": course.long_date(cert.workshop_attended_on)},
         attachments=[pdf_file]))
     log.info("certificate.issued", case=cert.case_number, referral_id=referral_id)
 

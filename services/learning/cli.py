@@ -27,11 +27,11 @@ async def case_of(settings: Settings, person_id: str) -> str:
         await conn.close()
     if row is None:
         raise LookupError(f"no accepted referral for person {person_id}")
-    if row["status"] != "active":
+    if row.status != "active":
         raise LookupError(f"the referral for person {person_id} was withdrawn")
-    if row["activated_at"] is not None:
+    if row.activated_at is not None:
         raise LookupError(f"person {person_id} has already activated their account")
-    return row["case_number"]
+    return row.case_number
 
 
 async def reissue(settings: Settings, person_id: str) -> str:

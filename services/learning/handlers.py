@@ -17,6 +17,7 @@ from ptfc.kit.deadletter import DeadLetter, NotYet
 from ptfc.kit.erasure import erase_kept
 from ptfc.kit.subscribe import publishes, subscribe
 from services.learning import certificate_store, certificates, invitations, progress, store
+from services.learning.domain import course
 
 # Sensitive: the names printed on certificates, written by the referral service, read only here.
 NAMES_TOPIC = T.LEARNING_NAMES
@@ -31,7 +32,7 @@ async def on_referral_accepted(ctxs: list[Context]) -> None:
         return
     conn, accepted = ctxs[0].conn, [(ctx.event.data, ctx.event.time) for ctx in ctxs]
     await store.start(conn, accepted)
-    await progress.schedule_reminders(conn, accepted, ctxs[0].service.settings)
+    await progress.schedule_reminders(conn, accepted, ctxs[0].service.config)
     await store.add_invitations(conn, [await invitations.issue(ctx, ctx.event.data.person_id, ctx.event.time)
                                        for ctx in ctxs])
 
@@ -39,11 +40,11 @@ async def on_referral_accepted(ctxs: list[Context]) -> None:
 async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAccepted]) -> None:
     d = event.data
     parent = await store.parent(ctx.conn, d.person_id)
-    if parent is None or parent["referral_id"] != d.referral_id:
+    if parent is None or parent.referral_id != d.referral_id:
         return  # not a referral learning started (CPPP): the parent's PTfC record, if any, stays
     # Programme time: what fell due before the withdrawal still goes out (a replay held it).
     await store.withdraw(ctx.conn, d.person_id, d.referral_id, event.time)
-    await progress.cancel_reminders(ctx.conn, d.referral_id, ctx.service.settings, event.time)
+    await progress.cancel_reminders(ctx.conn, d.referral_id, ctx.service.config, event.time)
     await timers.cancel(ctx.conn, certificates.TIMER, d.referral_id, event.time)
     await certificate_store.forget_name_unless_certified(ctx.conn, d.person_id)
 
@@ -53,21 +54,22 @@ async def active_parent(ctx: Context, person_id: str):
     row = await store.parent(ctx.conn, person_id, lock=True)
     if row is None:
         raise NotYet("no accepted referral for this person_id")
-    if row["status"] != "active":
+    if row.status != "active":
         raise DeadLetter("the referral for this person_id was withdrawn")
     return row
 
 
 async def on_account_activated(ctx: Context, event: CloudEvent[L.AccountActivated]) -> None:
-    await active_parent(ctx, event.data.person_id)
-    await store.activate(ctx.conn, event.data.person_id, event.time)
+    parent = await active_parent(ctx, event.data.person_id)  # locked: read, decide, write
+    await store.activate(ctx.conn, parent.person_id, course.first_value_wins(parent.activated_at, event.time),
+                         event.time)
 
 
 async def on_reissue_requested(ctx: Context, event: CloudEvent[L.InvitationReissueRequested]) -> None:
     parent = await active_parent(ctx, event.data.person_id)
-    if parent["activated_at"] is not None:
+    if parent.activated_at is not None:
         raise DeadLetter("the account for this person_id is already activated: no invitation to reissue")
-    await invitations.send(ctx, parent["person_id"], event.time, reissue=True,
+    await invitations.send(ctx, parent.person_id, event.time, reissue=True,
                            template="learning_invitation_reissued")
 
 

@@ -13,7 +13,8 @@ from contracts import learning as L
 from contracts import notification as N
 from contracts import topics as T
 from ptfc.kit.api import Problem
-from services.learning import domain, store
+from services.learning import store
+from services.learning.domain import course
 
 
 async def send(ctx, person_id: str, at: datetime, *, reissue: bool = False, template: str = "invitation",
@@ -23,12 +24,12 @@ async def send(ctx, person_id: str, at: datetime, *, reissue: bool = False, temp
 
 
 async def issue(ctx, person_id: str, at: datetime, *, reissue: bool = False, template: str = "invitation",
-                extra: dict | None = None) -> tuple[str, domain.Invitation]:
+                extra: dict | None = None) -> tuple[str, course.Invitation]:
     """A fresh single-use token, emailed; the caller stores what this returns (only the token's hash)."""
-    s = ctx.service.settings
-    inv = domain.invitation(secrets.token_urlsafe(32), at, s.invitation_ttl_hours)
-    context = {"activation_link": domain.activation_link(s.parent_hub_url, inv.token),
-               "expires_at": domain.expiry_text(inv.expires_at), **(extra or {})}
+    s = ctx.service.config
+    inv = course.invitation(secrets.token_urlsafe(32), at, s.invitation_ttl_hours)
+    context = {"activation_link": course.activation_link(s.parent_hub_url, inv.token),
+               "expires_at": course.expiry_text(inv.expires_at), **(extra or {})}
     await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED,
                    N.NotificationRequested(template=template, contact_id=person_id, context=context))
     await ctx.emit(T.LEARNING_EVENTS, L.INVITATION_SENT,
@@ -67,12 +68,12 @@ def router(svc) -> APIRouter:
                             410: {"model": Verified, "description": "Link used or expired"}})
     async def verify(token: str = Depends(_token)) -> Any:
         """The Parent Hub checks a link: 200 valid, 410 used or expired, 404 unknown."""
-        row = await store.invitation_by_hash(svc.pool, domain.token_hash(token))
-        if row is None or row["status"] != "active":
+        row = await store.invitation_by_hash(svc.pool, course.token_hash(token))
+        if row is None or row.status != "active":
             return JSONResponse({"valid": False, "state": "unknown"}, 404)
-        state = domain.invitation_state(row["used_at"], row["expires_at"], svc.clock.now())
+        state = course.invitation_state(row.used_at, row.expires_at, svc.clock.now())
         if state != "valid":
             return JSONResponse({"valid": False, "state": state}, 410)
-        return Verified(valid=True, state=state, person_id=row["person_id"])
+        return Verified(valid=True, state=state, person_id=row.person_id)
 
     return routes

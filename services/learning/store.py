@@ -6,7 +6,11 @@ from datetime import date, datetime
 import asyncpg
 
 from contracts.referral import ReferralAccepted
-from services.learning.domain import Invitation
+from ptfc.kit import typed
+from services.learning.domain.course import Invitation
+from services.learning.records import InvitationCheck, Parent, Progress, SatisfactionCounts
+
+PARENT, PROGRESS = typed.columns(Parent), typed.columns(Progress)
 
 
 async def start(conn: asyncpg.Connection, accepted: list[tuple[ReferralAccepted, datetime]]) -> None:
@@ -30,9 +34,9 @@ async def start(conn: asyncpg.Connection, accepted: list[tuple[ReferralAccepted,
                        "ON CONFLICT DO NOTHING", cols[1], cols[0])
 
 
-async def parent(conn: asyncpg.Connection, person_id: str, lock: bool = False) -> asyncpg.Record | None:
-    sql = "SELECT * FROM parents WHERE person_id = $1" + (" FOR UPDATE" if lock else "")
-    return await conn.fetchrow(sql, person_id)
+async def parent(conn: asyncpg.Connection, person_id: str, lock: bool = False) -> Parent | None:
+    sql = f"SELECT {PARENT} FROM parents WHERE person_id = $1" + (" FOR UPDATE" if lock else "")
+    return typed.one(Parent, await conn.fetchrow(sql, person_id))
 
 
 async def withdraw(conn: asyncpg.Connection, person_id: str, referral_id: str, at: datetime) -> None:
@@ -50,24 +54,27 @@ async def add_invitations(conn: asyncpg.Connection, issued: list[tuple[str, Invi
             [i.expires_at for _, i in issued])
 
 
-async def activate(conn: asyncpg.Connection, person_id: str, at: datetime) -> None:
-    """Single use: activation spends every outstanding link of this parent."""
-    await conn.execute("UPDATE parents SET activated_at = coalesce(activated_at, $2) WHERE person_id = $1",
-                       person_id, at)
+async def activate(conn: asyncpg.Connection, person_id: str, activated_at: datetime, at: datetime) -> None:
+    """`activated_at`: what course.first_value_wins decided, written under the row lock the caller
+    took reading the parent (load-bearing; `IS DISTINCT FROM` only spares a write). Single use:
+    activation at `at` spends every outstanding link of this parent."""
+    await conn.execute("UPDATE parents SET activated_at = $2 WHERE person_id = $1 "
+                       "AND activated_at IS DISTINCT FROM $2", person_id, activated_at)
     await conn.execute("UPDATE invitations SET used_at = $2 WHERE person_id = $1 AND used_at IS NULL",
                        person_id, at)
 
 
-async def invitation_by_hash(pool: asyncpg.Pool, token_hash: bytes) -> asyncpg.Record | None:
-    return await pool.fetchrow(
+async def invitation_by_hash(pool: asyncpg.Pool, token_hash: bytes) -> InvitationCheck | None:
+    return typed.one(InvitationCheck, await pool.fetchrow(
         "SELECT i.person_id, i.expires_at, i.used_at, p.status FROM invitations i "
-        "JOIN parents p USING (person_id) WHERE i.token_hash = $1", token_hash)
+        "JOIN parents p USING (person_id) WHERE i.token_hash = $1", token_hash))
 
 
 # --- Progress -------------------------------------------------------------------------------------
 
-async def progress(conn: asyncpg.Connection, referral_id: str) -> asyncpg.Record:
-    return await conn.fetchrow("SELECT * FROM progress WHERE referral_id = $1", referral_id)
+async def progress(conn: asyncpg.Connection, referral_id: str) -> Progress | None:
+    return typed.one(Progress, await conn.fetchrow(f"SELECT {PROGRESS} FROM progress WHERE referral_id = $1",
+                                                   referral_id))
 
 
 async def add_module(conn: asyncpg.Connection, referral_id: str, module: str, at: datetime) -> set[str]:
@@ -110,12 +117,12 @@ async def save_survey(conn: asyncpg.Connection, referral_id: str, survey: str, a
         referral_id, survey, answers, at)
 
 
-async def satisfaction_counts(pool: asyncpg.Pool, lot: str | None, high: int) -> asyncpg.Record:
+async def satisfaction_counts(pool: asyncpg.Pool, lot: str | None, high: int) -> SatisfactionCounts:
     """Counted from answers validated at intake, so the casts cannot fail."""
-    return await pool.fetchrow(
+    return typed.one(SatisfactionCounts, await pool.fetchrow(
         "SELECT count(*) AS responses, "
         "count(*) FILTER (WHERE (s.answers->>'clearer_understanding')::boolean) AS clearer, "
         "count(*) FILTER (WHERE (s.answers->>'child_at_centre')::boolean) AS child_at_centre, "
         "count(*) FILTER (WHERE (s.answers->>'satisfaction')::int >= $2) AS high "
         "FROM survey_answers s JOIN progress USING (referral_id) JOIN parents p USING (person_id) "
-        "WHERE s.survey = 'workshop-feedback' AND ($1::text IS NULL OR p.lot = $1)", lot, high)
+        "WHERE s.survey = 'workshop-feedback' AND ($1::text IS NULL OR p.lot = $1)", lot, high))

@@ -13,7 +13,8 @@ from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import NotYet
 from ptfc.kit.erasure import erase_kept
 from ptfc.kit.subscribe import publishes, subscribe
-from services.notifications import domain, store
+from services.notifications import store
+from services.notifications.domain import delivery
 
 
 @batched
@@ -33,7 +34,7 @@ async def on_notification_requested(ctxs: list[Context]) -> None:
         raise NotYet(f"no contact {ctxs[0].event.data.contact_id} for template {ctxs[0].event.data.template}"
                      if len(ctxs) == 1 else f"{len(missing)} contacts not known yet")
     await store.add_notifications(conn, [
-        (domain.notification_id(c.event.source, c.event.id, c.event.data.contact_id, c.event.data.template),
+        (delivery.notification_id(c.event.source, c.event.id, c.event.data.contact_id, c.event.data.template),
          c.event.subject, c.event.data.template, c.event.data.contact_id, dict(c.event.data.context),
          list(c.event.data.attachments)) for c in ctxs])
 

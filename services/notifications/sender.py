@@ -17,9 +17,10 @@ from ptfc.kit.logging import get_logger, scrub_text
 from ptfc.kit import db, outbox
 from ptfc.kit.outbox import Emitter
 from ptfc.kit.retry import TRANSIENT, backoff
-from services.notifications import domain, store
+from services.notifications import store
+from services.notifications.domain import delivery
 from ptfc.kit.addresses import BadAddress, normalized as checked_address
-from services.notifications.render import Renderer
+from services.notifications.domain.render import Renderer
 from services.notifications.smtp import Connection, SmtpError
 
 log = get_logger()
@@ -42,7 +43,7 @@ async def _close(conn) -> None:
 
 class Sender:
     def __init__(self, svc) -> None:
-        self.svc, self.s = svc, svc.settings
+        self.svc, self.s = svc, svc.config
         self.renderer = Renderer()
         self.connections = [Connection(self.s) for _ in range(max(1, self.s.smtp_concurrency))]
         self.wake = asyncio.Event()
@@ -104,32 +105,32 @@ class Sender:
                 await self._deliver(conn, db_conn, queue.get_nowait())
 
     async def _deliver(self, conn: Connection, db_conn, row) -> None:
-        nid, now = row["notification_id"], wall_now()
+        nid, now = row.notification_id, wall_now()
         try:
-            msg = self.renderer.build(notification_id=nid, template=row["template"],
-                                      context={**row["context"], "about_name": row["about_name"] or "the parent"},
-                                      name=row["name"], address=row["email"], sender=self.s.smtp_from,
-                                      attachments=row["attachments"], programme=row["programme"],
-                                      route=row["route"])
-            await conn.send(self.envelope_from, checked_address(row["email"]), msg.as_bytes())
-            outcome = domain.Outcome("sent")
+            msg = self.renderer.build(notification_id=nid, template=row.template,
+                                      context={**row.context, "about_name": row.about_name or "the parent"},
+                                      name=row.name, address=row.email, sender=self.s.smtp_from,
+                                      attachments=row.attachments, programme=row.programme,
+                                      route=row.route)
+            await conn.send(self.envelope_from, checked_address(row.email), msg.as_bytes())
+            outcome = delivery.Outcome("sent")
         except BadAddress as exc:
-            outcome = domain.bad_address(str(exc))
+            outcome = delivery.bad_address(str(exc))
         except SmtpError as exc:
-            outcome = domain.after_failure(exc.code, exc.reason, row["attempts"], self.s.smtp_max_attempts,
+            outcome = delivery.after_failure(exc.code, exc.reason, row.attempts, self.s.smtp_max_attempts,
                                            now, self.s.smtp_retry_base_seconds)
         except Exception as exc:  # a template bug: retried a bounded number of times, then failed
-            outcome = domain.after_failure(None, f"render failed: {type(exc).__name__}", row["attempts"],
+            outcome = delivery.after_failure(None, f"render failed: {type(exc).__name__}", row.attempts,
                                            self.s.smtp_max_attempts, now, self.s.smtp_retry_base_seconds)
         await self._record(db_conn, row, outcome)
 
-    async def _record(self, conn, row, outcome: domain.Outcome) -> None:
-        nid, now = row["notification_id"], wall_now()
-        emitter = Emitter(self.svc.source, f"notification|{nid}|{row['attempts']}", now, row["case_number"],
+    async def _record(self, conn, row, outcome: delivery.Outcome) -> None:
+        nid, now = row.notification_id, wall_now()
+        emitter = Emitter(self.svc.source, f"notification|{nid}|{row.attempts}", now, row.case_number,
                           self.svc.topic)
         if outcome.status == "sent":  # the hot path: a single autocommitted statement
             await emitter.emit(T.NOTIFICATIONS_EVENTS, N.SENT, N.NotificationSent(
-                notification_id=nid, template=row["template"], role=row["role"]))
+                notification_id=nid, template=row.template, role=row.role))
             await store.mark_sent(conn, nid, now, emitter.rows[0])
             self.svc.metrics.inc("emails_sent_total")
             return
@@ -140,10 +141,10 @@ class Sender:
             else:
                 await store.mark_failed(conn, nid, outcome.reason)
                 await emitter.emit(T.NOTIFICATIONS_EVENTS, N.FAILED, N.NotificationFailed(
-                    notification_id=nid, template=row["template"], role=row["role"],
+                    notification_id=nid, template=row.template, role=row.role,
                     permanent=outcome.permanent, reason=scrub_text(outcome.reason)[:300]))  # partners read it: a server may quote the address
                 self.svc.metrics.inc("emails_failed_total")
             await outbox.write(conn, emitter.rows)
         if outcome.status != "sent":
-            log.warning("email.not_sent", notification_id=nid, case=row["case_number"], status=outcome.status,
+            log.warning("email.not_sent", notification_id=nid, case=row.case_number, status=outcome.status,
                         reason=outcome.reason[:200])

@@ -6,6 +6,9 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
+from ptfc.kit import typed
+from services.notifications.records import Claimed
+
 
 async def upsert_contacts(conn: asyncpg.Connection, contacts: list[tuple]) -> None:
     """(contact_id, role, name, email, case_number, programme, route) each, in one statement; a
@@ -37,13 +40,13 @@ async def add_notifications(conn: asyncpg.Connection, queued: list[tuple[str, st
             *zip(*[(*q[:4], json.dumps(q[4]), json.dumps(q[5])) for q in queued]))
 
 
-async def claim(pool: asyncpg.Pool, now: datetime, limit: int, lease: timedelta) -> list[asyncpg.Record]:
+async def claim(pool: asyncpg.Pool, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
     """Take due notifications for sending, with a lease: a sender that dies releases them by expiry.
 
     A 'sending' row whose lease ran out may or may not have reached the SMTP server; it is sent
     again with the same Message-ID, so a receiver can drop the repeat (at least once, never lost).
     """
-    return await pool.fetch(
+    return typed.many(Claimed, await pool.fetch(
         "UPDATE notifications n SET status = 'sending', lease_until = $1::timestamptz + $3::interval, "
         "attempts = attempts + 1 FROM contacts c "
         "WHERE n.notification_id IN (SELECT notification_id FROM notifications "
@@ -54,7 +57,7 @@ async def claim(pool: asyncpg.Pool, now: datetime, limit: int, lease: timedelta)
         "c.role, c.name, c.email, c.programme, c.route, "
         # `about`: the parent an FCA or court email concerns, named here and nowhere upstream.
         "(SELECT a.name FROM contacts a WHERE a.contact_id = n.context->>'about') AS about_name",
-        now, limit, lease)
+        now, limit, lease))
 
 
 async def mark_sent(conn: asyncpg.Connection, notification_id: str, at: datetime,

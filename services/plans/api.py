@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import datetime
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response
-from pydantic import BaseModel
 
 from ptfc.kit.api import bearer_token, errors
 from ptfc.kit.logging import get_logger
-from services.plans import document, links, pdf, store, store_links
+from services.plans import store, store_links
+from services.plans.records import ListedLink
+from services.plans.domain import document, links, pdf
 
 log = get_logger()
 GONE = {"expired": "this link has expired: ask for a new one (parents: in the Parent Hub; others: from the parent)",
@@ -29,33 +30,20 @@ PDF = {200: {"content": {"application/pdf": {"schema": {"type": "string", "forma
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
-class LinkInfo(BaseModel):
-    """A link as operators see it: never its secret."""
-    link_id: str
-    audience: str
-    person_id: str
-    issued_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    revoked_because: str | None
-    downloads: int
-    last_downloaded_at: datetime | None
-
-
 def operator_token() -> str | None:
     return os.environ.get("OPERATOR_API_TOKEN") or None
 
 
 async def _printed(svc, row, which: str) -> bytes:
-    case = row["case_number"]
+    case = row.case_number
     areas, history = await store.areas(svc.pool, case), await store_links.history(svc.pool, case)
     if which == links.CHILD:
         text = document.child_text(areas, history)
         render = lambda: pdf.child_pdf(text)  # noqa: E731
     else:
-        text = document.plan_text(case, row["status"], row["opened_by"], row["finished_at"], areas, history,
+        text = document.plan_text(case, row.status, row.opened_by, row.finished_at, areas, history,
                                   svc.clock.now())
-        render = lambda: pdf.plan_pdf(text, row["programme"])  # noqa: E731
+        render = lambda: pdf.plan_pdf(text, row.programme)  # noqa: E731
     # fpdf2 is pure Python: off the event loop, so consuming and other requests go on meanwhile.
     return await asyncio.to_thread(render)
 
@@ -67,19 +55,19 @@ def add_routes(svc) -> APIRouter:
     async def serve(token: str, which: str) -> Response:
         parts = links.split(token)
         row = await store_links.link(svc.pool, parts[0]) if parts else None
-        if parts is None or not links.secret_matches(parts[1], row["secret_hash"] if row else None):
+        if parts is None or not links.secret_matches(parts[1], row.secret_hash if row else None):
             raise HTTPException(404, "no such link")
-        state = links.state(row["revoked_at"], row["expires_at"], svc.clock.now())
-        if state == "valid" and row["status"] == "closed":
+        state = links.state(row.revoked_at, row.expires_at, svc.clock.now())
+        if state == "valid" and row.status == "closed":
             state = "closed"
         if state != "valid":
             raise HTTPException(410, GONE[state])
-        if not links.may_fetch(row["audience"], which):
+        if not links.may_fetch(row.audience, which):
             raise HTTPException(403, "this link gives the plan only: the child-friendly version is the parents'")
         body = await _printed(svc, row, which)
-        await store_links.downloaded(svc.pool, row["link_id"], svc.clock.now())
-        log.info("plans.document_served", link_id=row["link_id"], audience=row["audience"], document=which)
-        name = f"parenting-plan-{row['case_number']}.pdf" if which == links.PLAN else "our-family-plan.pdf"
+        await store_links.downloaded(svc.pool, row.link_id, svc.clock.now())
+        log.info("plans.document_served", link_id=row.link_id, audience=row.audience, document=which)
+        name = f"parenting-plan-{row.case_number}.pdf" if which == links.PLAN else "our-family-plan.pdf"
         return Response(body, media_type="application/pdf",
                         headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -93,13 +81,13 @@ def add_routes(svc) -> APIRouter:
         """Plain words, only the agreed arrangements that touch the child (a parent's link only)."""
         return await serve(token, links.CHILD)
 
-    @router.get("/plans/cases/{case_number}/links", response_model=list[LinkInfo], dependencies=[operator],
+    @router.get("/plans/cases/{case_number}/links", response_model=list[ListedLink], dependencies=[operator],
                 responses=errors(401, 503))
     async def case_links(case_number: str) -> Any:
         """Every link issued for a case's plan, newest last (no secrets)."""
-        return [dict(r) for r in await store_links.case_links(svc.pool, case_number)]
+        return [asdict(r) for r in await store_links.case_links(svc.pool, case_number)]
 
-    @router.post("/plans/links/{link_id}/revoke", response_model=LinkInfo, dependencies=[operator],
+    @router.post("/plans/links/{link_id}/revoke", response_model=ListedLink, dependencies=[operator],
                  responses=errors(401, 404, 503))
     async def revoke(link_id: str) -> Any:
         """The link stops working at once (410); revoking it again changes nothing."""
@@ -107,6 +95,6 @@ def add_routes(svc) -> APIRouter:
         if row is None:
             raise HTTPException(404, "no such link")
         log.info("plans.link_revoked", link_id=link_id)
-        return dict(row)
+        return asdict(row)
 
     return router

@@ -15,7 +15,8 @@ from contracts.envelope import CloudEvent
 from ptfc.kit.erasure import erase_kept
 from ptfc.kit.handling import Context, Route
 from ptfc.kit.subscribe import publishes, subscribe
-from services.plans import domain, negotiation, store, store_links
+from services.plans import negotiation, store, store_links
+from services.plans.domain import agreement
 
 
 async def on_referral_accepted(ctx: Context, event: CloudEvent[R.ReferralAccepted]) -> None:
@@ -33,12 +34,12 @@ async def on_concern_recorded(ctx: Context, event: CloudEvent[W.SafeguardingConc
     # Kept even for a parent not known yet: it must still stop a plan from opening later.
     await store.add_concern(ctx.conn, person_id, event.time)
     row = await store.parent(ctx.conn, person_id)
-    if row is None or not domain.concern_counts(event.time, row["accepted_at"]):
+    if row is None or not agreement.concern_counts(event.time, row.accepted_at):
         return
-    case = row["case_number"]
+    case = row.case_number
     await store.lock_case(ctx.conn, case)
     plan = await store.plan(ctx.conn, case)
-    if plan is None or plan["status"] == "closed":
+    if plan is None or plan.status == "closed":
         return
     await store.set_status(ctx.conn, case, "closed", event.time)
     await store_links.revoke_case(ctx.conn, case, event.time)  # links out there stop working too

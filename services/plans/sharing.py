@@ -11,11 +11,12 @@ from contracts import topics as T
 from contracts.envelope import CloudEvent
 from ptfc.kit.addresses import email_ok
 from ptfc.kit.handling import Context
-from services.plans import delivery, links, store
+from services.plans import delivery, store
+from services.plans.domain import links
 
 
 async def shared(ctx: Context, row, event: CloudEvent[P.PlanShared]) -> None:
-    case, person, with_ = row["case_number"], row["person_id"], event.data.with_
+    case, person, with_ = row.case_number, row.person_id, event.data.with_
     emailed = with_ in links.PROFESSIONALS and email_ok(event.data.email)
     await store.add_share(ctx.conn, case, person, with_, emailed, event.id, event.time)
     if emailed:

@@ -6,8 +6,11 @@ from datetime import datetime
 import asyncpg
 
 from contracts.referral import ReferralAccepted
-from ptfc.kit import db
-from services.plans.domain import Area, Parent, Step
+from ptfc.kit import db, typed
+from services.plans import records
+from services.plans.domain.agreement import Area, Parent, Step
+
+PARENT, PLAN = typed.columns(records.Parent), typed.columns(records.Plan)
 
 
 async def upsert_parent(conn: asyncpg.Connection, a: ReferralAccepted, at: datetime) -> None:
@@ -25,8 +28,9 @@ async def withdraw(conn: asyncpg.Connection, person_id: str, referral_id: str) -
                        person_id, referral_id)
 
 
-async def parent(conn: asyncpg.Connection, person_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM parents WHERE person_id = $1", person_id)
+async def parent(conn: asyncpg.Connection, person_id: str) -> records.Parent | None:
+    return typed.one(records.Parent, await conn.fetchrow(f"SELECT {PARENT} FROM parents WHERE person_id = $1",
+                                                         person_id))
 
 
 async def case_parents(conn: asyncpg.Connection, case_number: str) -> list[Parent]:
@@ -57,8 +61,9 @@ async def lock_case(conn: asyncpg.Connection, case_number: str) -> None:
     await db.xact_lock(conn, f"plan:{case_number}")
 
 
-async def plan(conn: asyncpg.Connection, case_number: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM plans WHERE case_number = $1", case_number)
+async def plan(conn: asyncpg.Connection, case_number: str) -> records.Plan | None:
+    return typed.one(records.Plan, await conn.fetchrow(f"SELECT {PLAN} FROM plans WHERE case_number = $1",
+                                                       case_number))
 
 
 async def open_plan(conn: asyncpg.Connection, case_number: str, by: str, at: datetime) -> None:

@@ -6,12 +6,13 @@ from datetime import datetime
 
 import asyncpg
 
-from services.plans.document import Step
-from services.plans.links import Link
+from ptfc.kit import typed
+from services.plans.domain.document import Step
+from services.plans.domain.links import Link
+from services.plans.records import ListedLink, ServedLink
 
 Db = asyncpg.Connection | asyncpg.Pool
-LISTED = ("link_id, audience, person_id, issued_at, expires_at, revoked_at, revoked_because, downloads, "
-          "last_downloaded_at")
+LISTED = typed.columns(ListedLink)
 
 
 async def add_link(conn: asyncpg.Connection, link: Link, case_number: str, audience: str, person_id: str,
@@ -22,12 +23,14 @@ async def add_link(conn: asyncpg.Connection, link: Link, case_number: str, audie
         link.link_id, link.secret_hash, case_number, audience, person_id, cause_id, link.issued_at, link.expires_at)
 
 
-async def link(db: Db, link_id: str) -> asyncpg.Record | None:
-    """The link with its plan's status and the programme of the parent it is for or from."""
-    return await db.fetchrow(
-        "SELECT l.*, p.status, p.opened_by, p.finished_at, coalesce(pa.programme, 'ptfc') AS programme "
+async def link(db: Db, link_id: str) -> ServedLink | None:
+    """The link with its plan's status and the programme of the parent it is for or from (PTfC's,
+    the default of `parents.programme`, should that row be missing)."""
+    return typed.one(ServedLink, await db.fetchrow(
+        "SELECT l.link_id, l.secret_hash, l.case_number, l.audience, l.person_id, l.expires_at, l.revoked_at, "
+        "p.status, p.opened_by, p.finished_at, coalesce(pa.programme, 'ptfc') AS programme "
         "FROM plan_links l JOIN plans p USING (case_number) LEFT JOIN parents pa ON pa.person_id = l.person_id "
-        "WHERE l.link_id = $1", link_id)
+        "WHERE l.link_id = $1", link_id))
 
 
 async def downloaded(db: Db, link_id: str, at: datetime) -> None:
@@ -35,17 +38,18 @@ async def downloaded(db: Db, link_id: str, at: datetime) -> None:
                      link_id, at)
 
 
-async def case_links(db: Db, case_number: str) -> list[asyncpg.Record]:
-    return await db.fetch(f"SELECT {LISTED} FROM plan_links WHERE case_number = $1 ORDER BY issued_at, link_id",
-                          case_number)
+async def case_links(db: Db, case_number: str) -> list[ListedLink]:
+    return typed.many(ListedLink, await db.fetch(
+        f"SELECT {LISTED} FROM plan_links WHERE case_number = $1 ORDER BY issued_at, link_id", case_number))
 
 
-async def revoke(db: Db, link_id: str, at: datetime) -> asyncpg.Record | None:
-    """An operator's revocation; a link revoked already keeps its first revocation."""
-    return await db.fetchrow(
+async def revoke(db: Db, link_id: str, at: datetime) -> ListedLink | None:
+    """An operator's revocation; a link revoked already keeps its first revocation (first value
+    wins). Left in SQL on purpose: one statement on the pool, atomic without a transaction."""
+    return typed.one(ListedLink, await db.fetchrow(
         "UPDATE plan_links SET revoked_at = coalesce(revoked_at, $2), "
         f"revoked_because = coalesce(revoked_because, 'operator') WHERE link_id = $1 RETURNING {LISTED}",
-        link_id, at)
+        link_id, at))
 
 
 async def revoke_case(conn: asyncpg.Connection, case_number: str, at: datetime) -> None:

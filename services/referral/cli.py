@@ -14,16 +14,19 @@ from ptfc.kit import db
 from ptfc.kit.operator import publish_as_operator
 from ptfc.kit.service import database_of
 from ptfc.kit.settings import Settings
+from services.referral import store
+from services.referral.domain import progress
 
 
 async def case_of(settings: Settings, person_id: str) -> str:
-    """The person's latest case number (the event's subject and key); LookupError if never referred."""
+    """The case the request names (its subject and key), as progress.case_an_erasure_names picks it
+    from the person's referrals; LookupError if never referred."""
     conn = await asyncpg.connect(db.with_database(settings.database_url, database_of(settings, "referral")))
     try:
-        case = await conn.fetchval("SELECT case_number FROM referrals WHERE person_id = $1 "
-                                   "ORDER BY received_at DESC LIMIT 1", person_id)
+        referrals = await store.referrals_of(conn, person_id)
     finally:
         await conn.close()
+    case = progress.case_an_erasure_names(referrals)
     if case is None:
         raise LookupError(f"no referral for person {person_id}")
     return case

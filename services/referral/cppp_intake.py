@@ -14,7 +14,8 @@ from contracts import topics as T
 from ptfc.kit import timers
 from ptfc.kit.calendar import uk_date
 from ptfc.kit.handling import Context
-from services.referral import cppp, store_cppp
+from services.referral import store_cppp
+from services.referral.domain import cppp
 
 LAPSE = "cppp-lapse"
 
@@ -39,8 +40,8 @@ class Cases:
         cases = sorted({r.case_number for r in requests if r.programme == "cppp"})
         out: dict[str, dict[str, Parent]] = {c: {} for c in cases}
         for row in (await store_cppp.active_by_case(conn, cases)) if cases else []:
-            out[row["case_number"]][row["person_id"]] = Parent(
-                row["referral_id"], frozenset(row["co_parent_person_ids"]), row["referred_on"], row["cppp_started_on"])
+            out[row.case_number][row.person_id] = Parent(
+                row.referral_id, frozenset(row.co_parent_person_ids), row.referred_on, row.cppp_started_on)
         return Cases(out)
 
 

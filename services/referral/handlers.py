@@ -19,7 +19,8 @@ from ptfc.kit.erasure import erase_kept
 from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter
 from ptfc.kit.subscribe import publishes, subscribe
-from services.referral import cppp_intake, cppp_outcomes, domain, outcomes, store
+from services.referral import cppp_intake, cppp_outcomes, outcomes, store
+from services.referral.domain import intake
 
 
 @batched
@@ -30,7 +31,7 @@ async def on_referral_requested(ctxs: list[Context]) -> None:
     requests = [ctx.event.data for ctx in ctxs]
     seen = await store.known(conn, [r.referral_id for r in requests])
     history = await store.histories(conn, [r.parent.person_id for r in requests])
-    cases, rule = await cppp_intake.Cases.load(conn, requests), svc.state["targets"].cppp_rule
+    cases, rule = await cppp_intake.Cases.load(conn, requests), svc.config.cppp_rule
     decided, accepted = [], []
     for ctx in ctxs:
         req = ctx.event.data
@@ -38,8 +39,8 @@ async def on_referral_requested(ctxs: list[Context]) -> None:
             continue  # the same referral_id sent again (under another event id) is one referral
         seen.add(req.referral_id)
         key = (req.parent.person_id, req.programme)
-        before = history.get(key, domain.History())
-        decision = domain.decide(req, ctx.event.time, svc.state["areas"], before, svc.state["targets"])
+        before = history.get(key, intake.History())
+        decision = intake.decide(req, ctx.event.time, svc.config.areas, before, svc.config.targets)
         history[key] = before.after(decision)
         if isinstance(decision, R.ReferralRejected):
             decided.append((req, None, ctx.event.time))
@@ -53,14 +54,14 @@ async def on_referral_requested(ctxs: list[Context]) -> None:
     await store.add(conn, decided)
     # Each programme its own clock: PTfC's day-42 report, CPPP's end of window (and its start).
     await outcomes.schedule_non_completion(conn, [a for a in accepted if a.programme == "ptfc"],
-                                           svc.settings.completion_deadline_days)
+                                           svc.config.completion_deadline_days)
     await cppp_intake.finish(conn, cases, accepted, rule)
 
 
 async def announce(ctx: Context, req: R.ReferralRequested, decision: R.ReferralAccepted) -> None:
     # Contacts first: same key (case), same relay order, so notifications know them before any
     # email request about this case arrives.
-    contacts = [(req.parent.person_id, "parent", domain.contact_name(req), req.parent.email),
+    contacts = [(req.parent.person_id, "parent", intake.contact_name(req), req.parent.email),
                 (f"fca:{req.referral_id}", "fca", req.fca.name, req.fca.email)]
     if req.court_email:
         contacts.append((f"court:{req.referral_id}", "court", req.court, req.court_email))
@@ -71,24 +72,24 @@ async def announce(ctx: Context, req: R.ReferralRequested, decision: R.ReferralA
         await cppp_intake.record_guardian(ctx, req)  # CPPP has no certificate: no name to print
     else:
         await ctx.emit(T.LEARNING_NAMES, L.CERTIFICATE_NAME_RECORDED, L.CertificateNameRecorded(
-            person_id=req.parent.person_id, display_name=domain.contact_name(req)))
+            person_id=req.parent.person_id, display_name=intake.contact_name(req)))
     await ctx.emit(T.REFERRAL_EVENTS, R.ACCEPTED, decision)
     # Last, so the ids of the events above stay what they were before the hand-off existed.
-    await ctx.emit(T.partner_handoff(decision.lot), R.PARENT_REFERRED, domain.hand_off(req, decision))
+    await ctx.emit(T.partner_handoff(decision.lot), R.PARENT_REFERRED, intake.hand_off(req, decision))
 
 
 async def on_referral_withdrawn(ctx: Context, event: CloudEvent[R.ReferralWithdrawn]) -> None:
     row = await store.get(ctx.conn, event.data.referral_id)
-    if row is None or row["status"] == "rejected":
+    if row is None or row.status == "rejected":
         raise DeadLetter("no accepted referral with this referral_id")
-    if row["status"] != "active":
+    if row.status != "active":
         return  # already closed: a withdrawal changes nothing
-    await store.close(ctx.conn, row["referral_id"], "withdrawn", event.time)
-    await timers.cancel(ctx.conn, outcomes.NON_COMPLETION, row["referral_id"], event.time)
-    await timers.cancel(ctx.conn, cppp_intake.LAPSE, row["referral_id"], event.time)  # a withdrawal stops CPPP too
+    await store.close(ctx.conn, row.referral_id, "withdrawn", event.time)
+    await timers.cancel(ctx.conn, outcomes.NON_COMPLETION, row.referral_id, event.time)
+    await timers.cancel(ctx.conn, cppp_intake.LAPSE, row.referral_id, event.time)  # a withdrawal stops CPPP too
     await ctx.emit(T.REFERRAL_EVENTS, R.WITHDRAWAL_ACCEPTED, R.WithdrawalAccepted(
-        referral_id=row["referral_id"], case_number=row["case_number"], person_id=row["person_id"],
-        lot=row["lot"]))
+        referral_id=row.referral_id, case_number=row.case_number, person_id=row.person_id,
+        lot=row.lot))
     await outcomes.referral_ended(ctx, row, "withdrawn", event.time)
 
 

@@ -7,7 +7,11 @@ from datetime import datetime
 import asyncpg
 
 from contracts.referral import ReferralAccepted, ReferralRequested
-from services.referral.domain import History
+from ptfc.kit import typed
+from services.referral.domain.intake import History
+from services.referral.records import Referral
+
+REFERRAL = typed.columns(Referral)
 
 
 async def known(conn: asyncpg.Connection, referral_ids: list[str]) -> set[str]:
@@ -43,8 +47,9 @@ async def add(conn: asyncpg.Connection, decided: list[tuple[ReferralRequested, R
         "AS u(r, c, p, g, l, o, s, rr, t, ce, d0, cp, pr)", *cols)
 
 
-async def get(conn: asyncpg.Connection, referral_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM referrals WHERE referral_id = $1 FOR UPDATE", referral_id)
+async def get(conn: asyncpg.Connection, referral_id: str) -> Referral | None:
+    return typed.one(Referral, await conn.fetchrow(
+        f"SELECT {REFERRAL} FROM referrals WHERE referral_id = $1 FOR UPDATE", referral_id))
 
 
 async def close(conn: asyncpg.Connection, referral_id: str, status: str, at: datetime) -> None:
@@ -52,16 +57,27 @@ async def close(conn: asyncpg.Connection, referral_id: str, status: str, at: dat
                        referral_id, status, at)
 
 
-async def active_for(conn: asyncpg.Connection, person_id: str) -> asyncpg.Record | None:
-    """The parent's active PTfC referral: learning and workshop facts are PTfC's stages, never a
-    CPPP referral's (a parent may be on both programmes at once)."""
-    return await conn.fetchrow("SELECT * FROM referrals WHERE person_id = $1 AND status = 'active' "
-                               "AND programme = 'ptfc' ORDER BY received_at DESC LIMIT 1 FOR UPDATE", person_id)
+async def active_referrals(conn: asyncpg.Connection, person_id: str) -> list[Referral]:
+    """The person's active referrals (at most one per programme: the one-active index), locked
+    until the transaction ends, for progress.referral_a_fact_counts_for to choose from. The lock is
+    load-bearing: the fact's handler reads, decides and writes the chosen row while no certificate,
+    withdrawal or day-42 check can change it."""
+    return typed.many(Referral, await conn.fetch(
+        f"SELECT {REFERRAL} FROM referrals WHERE person_id = $1 AND status = 'active' "
+        "ORDER BY referral_id FOR UPDATE", person_id))
+
+
+async def referrals_of(conn: asyncpg.Connection, person_id: str) -> list[Referral]:
+    """Every referral the person has had, any programme or status (read only: the operator's erasure)."""
+    return typed.many(Referral, await conn.fetch(
+        f"SELECT {REFERRAL} FROM referrals WHERE person_id = $1", person_id))
 
 
 async def set_stage(conn: asyncpg.Connection, referral_id: str, column: str, value) -> None:
+    """Writes what progress.first_value_wins decided, under the row lock active_referrals took
+    (load-bearing). `IS NULL` is a belt, the same rule in SQL: a first value is never overwritten."""
     assert column in {"elearning_completed_on", "workshop_attended_on", "concern_raised_at"}
-    await conn.execute(f"UPDATE referrals SET {column} = coalesce({column}, $2) WHERE referral_id = $1",
+    await conn.execute(f"UPDATE referrals SET {column} = $2 WHERE referral_id = $1 AND {column} IS NULL",
                        referral_id, value)
 
 

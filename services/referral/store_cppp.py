@@ -6,15 +6,17 @@ from datetime import date, datetime
 import asyncpg
 
 from contracts.cppp import CpppSessionRecorded
-from services.referral.cppp import Session
+from ptfc.kit import typed
+from services.referral.domain.cppp import Session
+from services.referral.records import Referral
+from services.referral.store import REFERRAL
 
 
-async def active_by_case(conn: asyncpg.Connection, case_numbers: list[str]) -> list[asyncpg.Record]:
+async def active_by_case(conn: asyncpg.Connection, case_numbers: list[str]) -> list[Referral]:
     """Every active CPPP referral of these cases (one statement for a run of acceptances)."""
-    return await conn.fetch(
-        "SELECT referral_id, case_number, person_id, co_parent_person_ids, referred_on, cppp_started_on "
-        "FROM referrals WHERE case_number = ANY($1::text[]) AND programme = 'cppp' AND status = 'active'",
-        case_numbers)
+    return typed.many(Referral, await conn.fetch(
+        f"SELECT {REFERRAL} FROM referrals WHERE case_number = ANY($1::text[]) AND programme = 'cppp' "
+        "AND status = 'active'", case_numbers))
 
 
 async def mark_started(conn: asyncpg.Connection, started: dict[str, date]) -> None:
@@ -25,13 +27,13 @@ async def mark_started(conn: asyncpg.Connection, started: dict[str, date]) -> No
             "WHERE r.referral_id = u.id AND r.cppp_started_on IS NULL", list(started), list(started.values()))
 
 
-async def case_parents(conn: asyncpg.Connection, case_number: str) -> dict[str, asyncpg.Record]:
+async def case_parents(conn: asyncpg.Connection, case_number: str) -> dict[str, Referral]:
     """Each person's latest accepted CPPP referral in the case, locked: a session may complete
     one while the lapse timer looks at it."""
-    rows = await conn.fetch(
-        "SELECT * FROM referrals WHERE case_number = $1 AND programme = 'cppp' AND status <> 'rejected' "
-        "ORDER BY received_at, referral_id FOR UPDATE", case_number)
-    return {r["person_id"]: r for r in rows}  # later rows replace earlier ones: the latest stands
+    rows = typed.many(Referral, await conn.fetch(
+        f"SELECT {REFERRAL} FROM referrals WHERE case_number = $1 AND programme = 'cppp' "
+        "AND status <> 'rejected' ORDER BY received_at, referral_id FOR UPDATE", case_number))
+    return {r.person_id: r for r in rows}  # later rows replace earlier ones: the latest stands
 
 
 async def add_session(conn: asyncpg.Connection, s: CpppSessionRecorded, at: datetime) -> None:

@@ -12,7 +12,8 @@ from fastapi import APIRouter, HTTPException, Query
 
 from contracts.lots import load_area_table
 from ptfc.kit.api import bearer_token, errors
-from services.reporting import report, store_report
+from services.reporting import store_report
+from services.reporting.domain import report
 from services.reporting.console import add_console
 
 

@@ -22,8 +22,9 @@ from services.reporting.handlers import build_router
 log = get_logger()
 
 
-def _use(svc: Service, generation: int) -> None:
-    svc.state["group_suffix"] = f".g{generation}" if generation else ""
+def _suffix(generation: int) -> str:
+    """The consumer group's suffix, which is all the service keeps of the generation it reads."""
+    return f".g{generation}" if generation else ""
 
 
 # Records per batch unless CONSUMER_BATCH_SIZE is set. Every handler is set-based and every route
@@ -47,8 +48,7 @@ def _tune_for_replays(svc: Service) -> None:
 
 async def _on_start(svc: Service) -> None:
     _tune_for_replays(svc)
-    svc.state["generation"] = await store.generation(svc.pool)
-    _use(svc, svc.state["generation"])
+    svc.group_suffix = _suffix(await store.generation(svc.pool))
 
 
 async def _follow_rebuilds(svc: Service) -> None:
@@ -56,15 +56,19 @@ async def _follow_rebuilds(svc: Service) -> None:
         if not svc.started:
             return False
         generation = await store.generation(svc.pool)
-        if generation == svc.state["generation"]:
+        reading = svc.group_suffix
+        if _suffix(generation) == reading:
             return False
         # Events applied since the rebuild emptied the model are in its inbox too: the new group's
         # replay skips them as repeats, and their effects are already there.
         await svc.broker.stop()
-        _use(svc, generation)
+        svc.group_suffix = _suffix(generation)  # the new broker's group
         svc.broker = svc.make_broker()
-        await svc.broker.start()
-        svc.state["generation"] = generation  # only now: a failed start is tried again next step
+        try:
+            await svc.broker.start()
+        except BaseException:
+            svc.group_suffix = reading  # not reading the new one yet: tried again next step
+            raise
         log.info("reporting.rebuilding", generation=generation, group=svc.group_id)
         return False
     await poll(step, 2.0, "reporting.rebuild", log)

@@ -13,7 +13,8 @@ from contracts.lots import load_area_table
 from ptfc.kit import db
 from ptfc.kit.service import database_of
 from ptfc.kit.settings import Settings
-from services.reporting import report, store, store_report
+from services.reporting import store, store_report
+from services.reporting.domain import report
 
 
 async def _connect(settings: Settings) -> asyncpg.Connection:

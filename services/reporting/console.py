@@ -22,7 +22,8 @@ from ptfc.kit.calendar import uk_date
 from ptfc.kit.kafka_security import client_kwargs
 from ptfc.kit.logging import get_logger
 from services.reporting import console_auth as auth
-from services.reporting import console_view, ops, report, store, store_report
+from services.reporting import console_view, ops, store, store_report
+from services.reporting.domain import report
 
 log = get_logger()
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.reporting import trends
+from services.reporting.domain import trends
 from services.reporting.cli import _cell, flatten
-from services.reporting.domain import Row
-from services.reporting.report import Filters
+from services.reporting.domain.measures import Row
+from services.reporting.domain.report import Filters
 
 
 def default_period(today: date) -> tuple[str, str]:
@@ -29,7 +29,7 @@ def table(doc: dict[str, Any]) -> dict[str, Any]:
 
 def chart_list(f: Filters, rows: list[Row], doc: dict[str, Any]) -> list[dict[str, str]]:
     """Each chart: an id, its title, its text alternative and its SVG."""
-    from services.reporting import charts  # matplotlib loads on the first console view, not at start-up
+    from services.reporting.domain import charts  # matplotlib loads on the first console view, not at start-up
     monthly, lots, areas = trends.by_month(f, rows), trends.by_lot(f, rows), trends.by_area(doc)
     survey = trends.survey(doc)
     t1 = "E-learning within 14 days and workshop by day 35, by month of day 0"

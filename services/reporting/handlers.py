@@ -16,7 +16,8 @@ from contracts.envelope import CloudEvent
 from ptfc.kit.calendar import uk_date
 from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.subscribe import subscribe
-from services.reporting import domain, store
+from services.reporting import store
+from services.reporting.domain import measures
 from services.reporting.deadletters import subscribe_dead_letters
 
 
@@ -58,8 +59,8 @@ async def on_certificate(ctx: Context, event: CloudEvent[L.CertificateIssued]) -
 @batched
 async def on_feedback(ctxs: list[Context]) -> None:
     """Workshop feedback as learning accepted it: the three answers the figures count, no more."""
-    await store.surveys(ctxs[0].conn, [(d.person_id, d.submitted_at, domain.Survey(
-        d.clearer_understanding, d.child_at_centre, d.satisfaction >= domain.HIGH_SATISFACTION))
+    await store.surveys(ctxs[0].conn, [(d.person_id, d.submitted_at, measures.Survey(
+        d.clearer_understanding, d.child_at_centre, d.satisfaction >= measures.HIGH_SATISFACTION))
         for d in (c.event.data for c in ctxs)])
 
 

@@ -7,15 +7,17 @@ from datetime import date, datetime
 import asyncpg
 
 from contracts.referral import ReferralAccepted
-from services.reporting.domain import Survey
+from services.reporting.domain import measures
+from services.reporting.domain.measures import Survey
 
 READ_MODEL = ("referrals", "referral_outcomes", "rejections", "elearning", "certificates", "attendance",
               "follow_ups", "surveys", "plan_activity", "plan_completions")
 
 
 # The writes a rebuild makes by the ten thousand take a run of facts at once (one statement per
-# run): a fact's key may repeat within a run, so each run is first folded per key the way the
-# upsert would have folded the facts one by one (min, max, or the last by event time).
+# run): a fact's key may repeat within a run, so each run is first folded per key by the named rule
+# (measures.earliest, measures.latest_submission), and the upsert then applies that same rule in SQL
+# against what earlier runs kept: set-based, never row by row.
 
 
 async def add_referrals(conn: asyncpg.Connection, accepted: list[ReferralAccepted]) -> None:
@@ -46,11 +48,11 @@ def _fold(pairs: list[tuple[str, object]], keep) -> list[tuple[str, object]]:
 
 
 async def elearning_completed(conn: asyncpg.Connection, done: list[tuple[str, datetime]]) -> None:
-    """(person_id, completed_at) each; the first completion counts."""
+    """(person_id, completed_at) each; the first completion counts (measures.earliest; LEAST in SQL)."""
     if done:
         await conn.execute("INSERT INTO elearning(person_id, completed_at) SELECT * FROM unnest($1::text[], "
                            "$2::timestamptz[]) ON CONFLICT (person_id) DO UPDATE SET completed_at = "
-                           "LEAST(elearning.completed_at, EXCLUDED.completed_at)", *zip(*_fold(done, min)))
+                           "LEAST(elearning.completed_at, EXCLUDED.completed_at)", *zip(*_fold(done, measures.earliest)))
 
 
 async def certificate_issued(conn: asyncpg.Connection, person_id: str) -> None:
@@ -58,12 +60,12 @@ async def certificate_issued(conn: asyncpg.Connection, person_id: str) -> None:
 
 
 async def attended(conn: asyncpg.Connection, sessions: list[tuple[str, date]]) -> None:
-    """(person_id, attended_on) each; the first attended session counts (day 35)."""
+    """(person_id, attended_on) each; the first attended session counts (day 35: measures.earliest)."""
     if sessions:
         await conn.execute("INSERT INTO attendance(person_id, first_attended_on) SELECT * FROM unnest($1::text[], "
                            "$2::date[]) ON CONFLICT (person_id) DO UPDATE SET first_attended_on = "
                            "LEAST(attendance.first_attended_on, EXCLUDED.first_attended_on)",
-                           *zip(*_fold(sessions, min)))
+                           *zip(*_fold(sessions, measures.earliest)))
 
 
 async def follow_up(conn: asyncpg.Connection, person_id: str, session_id: str, column: str) -> None:
@@ -74,10 +76,10 @@ async def follow_up(conn: asyncpg.Connection, person_id: str, session_id: str, c
 
 async def surveys(conn: asyncpg.Connection, answers: list[tuple[str, datetime, Survey]]) -> None:
     """(person_id, submitted_at, Survey) each; the last submission by event time wins, whatever
-    order they arrive in (a tie: the one read last, as applying them one by one would)."""
+    order they arrive in (measures.latest_submission; `<=` on the time in SQL)."""
     if not answers:
         return
-    last = _fold([(p, (at, s)) for p, at, s in answers], lambda a, b: b if b[0] >= a[0] else a)
+    last = _fold([(p, (at, s)) for p, at, s in answers], measures.latest_submission)
     await conn.execute(
         "INSERT INTO surveys(person_id, submitted_at, clearer_understanding, child_at_centre, high_satisfaction) "
         "SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::boolean[], $4::boolean[], $5::boolean[]) AS u "

@@ -9,9 +9,9 @@ from typing import Any
 
 import asyncpg
 
-from services.reporting import report
-from services.reporting.domain import Row, Survey
-from services.reporting.report import Filters, Rejection
+from services.reporting.domain import report
+from services.reporting.domain.measures import Row, Survey
+from services.reporting.domain.report import Filters, Rejection
 
 
 async def read(conn: asyncpg.Connection, f: Filters) -> tuple[list[Row], list[Rejection]]:

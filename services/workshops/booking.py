@@ -14,14 +14,15 @@ from contracts.envelope import CloudEvent
 from ptfc.kit import timers
 from ptfc.kit.handling import Context
 from ptfc.kit.deadletter import DeadLetter, NotYet
-from services.workshops import allocation, belonging, domain, notices, store, store_lots
+from services.workshops import notices, store, store_lots
+from services.workshops.domain import allocation, belonging, workshop
 
 
 async def booking_parent(ctx: Any, event: CloudEvent[W.BookingRequested]):
     """The lot's active parent the request is about; None when refused as another lot's parent."""
     lot, person_id = ctx.service.settings.lot, event.data.person_id
     row, elsewhere = await store_lots.booking_parent(ctx.conn, person_id)
-    whose = belonging.owner(lot, row and row["accepted_at"], elsewhere)
+    whose = belonging.owner(lot, row and row.accepted_at, elsewhere)
     if whose == belonging.OTHER_LOT:  # refused at once, like any refusal: no acceptance is on its way
         await ctx.emit(T.WORKSHOPS_EVENTS, W.BOOKING_REFUSED, W.BookingRefused(
             person_id=person_id, lot=lot, reason="other_lot", requested_session_id=event.data.session_id),
@@ -29,7 +30,7 @@ async def booking_parent(ctx: Any, event: CloudEvent[W.BookingRequested]):
         return None
     if whose == belonging.UNKNOWN:
         raise NotYet(f"no accepted referral for this person_id in {lot}")
-    if row["status"] != "active":
+    if row.status != "active":
         raise DeadLetter("the referral for this person_id was withdrawn")
     return row
 
@@ -42,7 +43,7 @@ async def settle_checks(ctx: Any, live: list, at: datetime) -> bool:
     before it but have not fired (a replay holds timers) fire first, as they did live, so a place
     lost at the start is lost before the attendance record, a new booking or a cancellation is
     judged. True if any fired (the caller reads the bookings again)."""
-    return bool(live) and await timers.settle(ctx, CHECK, [str(b["booking_id"]) for b in live], at) > 0
+    return bool(live) and await timers.settle(ctx, CHECK, [str(b.booking_id) for b in live], at) > 0
 
 
 async def offer_rebooking(ctx: Any, person_id: str, subject: str, session_id: str, reason: str,
@@ -67,14 +68,14 @@ async def release(ctx: Any, booking_id: int, person_id: str, session_id: str, ca
 
 
 async def _confirm(ctx: Context, parent, session_id: str, at: datetime) -> None:
-    person_id, case = parent["person_id"], parent["case_number"]
+    person_id, case = parent.person_id, parent.case_number
     booking_id = await store.add_booking(ctx.conn, session_id, parent, at)
     details = store.details(await store.session(ctx.conn, session_id))
-    done = domain.elearning_done_by(await store.elearning_completed_at(ctx.conn, person_id), details.starts_at)
+    done = workshop.elearning_done_by(await store.elearning_completed_at(ctx.conn, person_id), details.starts_at)
     if not done:
         # Both timers re-check the booking and the e-learning when they fire, so nothing cancels them.
-        payload, remind_at = {"booking_id": booking_id}, domain.elearning_reminder_at(
-            details.starts_at, ctx.service.settings.elearning_reminder_hours, at)
+        payload, remind_at = {"booking_id": booking_id}, workshop.elearning_reminder_at(
+            details.starts_at, ctx.service.config.elearning_reminder_hours, at)
         if remind_at is not None:
             await timers.schedule(ctx.conn, "elearning_reminder", str(booking_id), case, remind_at, payload)
         await timers.schedule(ctx.conn, CHECK, str(booking_id), case, details.starts_at, payload)
@@ -95,7 +96,7 @@ async def on_booking_requested(ctx: Context, event: CloudEvent[W.BookingRequeste
         live = await store.bookings(ctx.conn, person_id=req.person_id)
     sessions = await store.open_sessions(ctx.conn, event.time, req.session_id)
     decision = allocation.place(store.as_allocation_parent(parent), sessions, event.time, req.session_id,
-                                holds=live[0]["session_id"] if live else None,
+                                holds=live[0].session_id if live else None,
                                 attended=await store.has_attended(ctx.conn, parent))
     if isinstance(decision, allocation.Placed):
         await _confirm(ctx, parent, decision.session_id, event.time)
@@ -104,9 +105,9 @@ async def on_booking_requested(ctx: Context, event: CloudEvent[W.BookingRequeste
     await ctx.emit(T.WORKSHOPS_EVENTS, W.BOOKING_REFUSED, W.BookingRefused(
         person_id=req.person_id, lot=ctx.service.settings.lot, reason=decision.reason,
         requested_session_id=req.session_id, offered_session_id=offered and offered.session_id,
-        offered_starts_at=offered and offered.starts_at), subject=parent["case_number"])
+        offered_starts_at=offered and offered.starts_at), subject=parent.case_number)
     details = store.details(await store.session(ctx.conn, offered.session_id)) if offered else None
-    await notices.booking_refused(ctx, req.person_id, parent["case_number"], decision.reason,
+    await notices.booking_refused(ctx, req.person_id, parent.case_number, decision.reason,
                                   req.session_id, details)
 
 
@@ -118,5 +119,5 @@ async def on_booking_cancelled(ctx: Context, event: CloudEvent[W.BookingCancelle
     if not live:
         raise DeadLetter("this parent holds no place in this session")
     b = live[0]
-    await release(ctx, b["booking_id"], b["person_id"], b["session_id"], b["case_number"],
+    await release(ctx, b.booking_id, b.person_id, b.session_id, b.case_number,
                   "booking_cancelled", event.time, rebook=False)

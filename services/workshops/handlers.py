@@ -14,12 +14,13 @@ from contracts.envelope import CloudEvent
 from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter, NotYet
 from ptfc.kit.subscribe import publishes, subscribe
-from services.workshops import attendance, belonging, booking, domain, notices, store, store_lots
+from services.workshops import attendance, booking, notices, store, store_lots
+from services.workshops.domain import belonging, repeats, workshop
 
 
 @batched
 async def on_referral_accepted(ctxs: list[Context]) -> None:
-    """This lot's parents in full; of another lot's, only that they are its (belonging.py), in one
+    """This lot's parents in full; of another lot's, only that they are its (domain/belonging.py), in one
     statement per run: every lot's acceptances come through here."""
     lot, conn = ctxs[0].service.settings.lot, ctxs[0].conn
     elsewhere = []
@@ -45,7 +46,7 @@ async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAcc
         return
     for b in await store.bookings(ctx.conn, person_id=w.person_id):
         # No "please rebook" email: the parent is no longer referred.
-        await booking.release(ctx, b["booking_id"], w.person_id, b["session_id"], b["case_number"],
+        await booking.release(ctx, b.booking_id, w.person_id, b.session_id, b.case_number,
                               "referral_withdrawn", event.time, rebook=False)
 
 
@@ -53,21 +54,23 @@ async def on_elearning_completed(ctx: Context, event: CloudEvent[L.ElearningComp
     completed_at = event.data.completed_at
     if completed_at.tzinfo is None:  # the learning service sends aware times; be safe with naive ones
         completed_at = completed_at.replace(tzinfo=event.time.tzinfo)
-    await store.record_elearning(ctx.conn, event.data.person_id, completed_at)
+    kept = await store.elearning_completed_at(ctx.conn, event.data.person_id)
+    if repeats.earliest(kept, completed_at) != kept:  # read, decide, write only a change
+        await store.record_elearning(ctx.conn, event.data.person_id, completed_at)
 
 
 async def on_session_scheduled(ctx: Context, event: CloudEvent[W.SessionScheduled]) -> None:
     s = event.data
-    problem = domain.session_problem(s)
+    problem = workshop.session_problem(s)
     if problem:
         raise DeadLetter(f"session not scheduled: {problem}")
     existing = await store.session(ctx.conn, s.session_id)
     if existing is not None:
-        if existing["fingerprint"] == domain.fingerprint(s):
+        if existing.fingerprint == workshop.fingerprint(s):
             return  # the same schedule sent again
         raise DeadLetter("session_id already scheduled with other details: cancel it and schedule a new one")
-    starts_at, ends_at = domain.session_span(s)
-    await store.add_session(ctx.conn, s, domain.fingerprint(s), starts_at, ends_at, event.time)
+    starts_at, ends_at = workshop.session_span(s)
+    await store.add_session(ctx.conn, s, workshop.fingerprint(s), starts_at, ends_at, event.time)
     await notices.trainer_recorded(ctx, s.trainer, event.subject)
 
 
@@ -76,14 +79,14 @@ async def on_session_cancelled(ctx: Context, event: CloudEvent[W.SessionCancelle
     session = await store.session(ctx.conn, event.data.session_id)
     if session is None:
         raise NotYet(f"no session with this session_id in {ctx.service.settings.lot}")
-    if session["status"] == "cancelled":
+    if session.status == "cancelled":
         return
-    refused = domain.cancellation_refusal(session["attendance_recorded_at"])
+    refused = workshop.cancellation_refusal(session.attendance_recorded_at)
     if refused:
         raise DeadLetter(refused)
-    await store.set_session(ctx.conn, session["session_id"], cancelled=True)
-    for b in await store.bookings(ctx.conn, session_id=session["session_id"]):
-        await booking.release(ctx, b["booking_id"], b["person_id"], b["session_id"], b["case_number"],
+    await store.cancel_session(ctx.conn, session.session_id)
+    for b in await store.bookings(ctx.conn, session_id=session.session_id):
+        await booking.release(ctx, b.booking_id, b.person_id, b.session_id, b.case_number,
                               "session_cancelled", event.time, rebook=True)
 
 
@@ -96,7 +99,7 @@ async def on_safeguarding_concern(ctx: Context, event: CloudEvent[W.Safeguarding
     await store.add_concern(ctx.conn, c.person_id, c.trainer_id, c.session_id, event.time)
     await ctx.emit(T.WORKSHOPS_EVENTS, W.SAFEGUARDING_CONCERN_RECORDED, W.SafeguardingConcernRecorded(
         person_id=c.person_id, lot=ctx.service.settings.lot, session_id=c.session_id),
-        subject=parent["case_number"])
+        subject=parent.case_number)
 
 
 PARTNER_ROUTES = {

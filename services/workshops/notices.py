@@ -12,9 +12,9 @@ from typing import Any
 from contracts import notification as N
 from contracts import topics as T
 from contracts.workshop import Trainer
-from services.workshops import invites
-from services.workshops.domain import UK
-from services.workshops.invites import SessionDetails
+from services.workshops.domain import invites
+from services.workshops.domain.workshop import UK
+from services.workshops.domain.invites import SessionDetails
 
 
 def trainer_contact_id(trainer_id: str) -> str:
@@ -45,7 +45,7 @@ async def booking_confirmed(ctx: Any, person_id: str, subject: str, details: Ses
                             elearning_complete: bool, stamp: datetime) -> None:
     await _send(ctx, "workshop_booking_confirmed", person_id, subject,
                 {**invites.context(details), "elearning_complete": elearning_complete,
-                 "parent_hub_url": ctx.service.settings.parent_hub_url},
+                 "parent_hub_url": ctx.service.config.parent_hub_url},
                 [invites.attachment(details, stamp)])
 
 
@@ -64,12 +64,12 @@ async def rebook(ctx: Any, person_id: str, subject: str, reason: str, released: 
     attachments = [invites.attachment(released, stamp, cancelled=True)] if reason == "session_cancelled" else []
     await _send(ctx, "workshop_rebook", person_id, subject,
                 {**invites.context(released), "reason": reason, "offer": _offer(offered),
-                 "parent_hub_url": ctx.service.settings.parent_hub_url}, attachments)
+                 "parent_hub_url": ctx.service.config.parent_hub_url}, attachments)
 
 
 async def elearning_reminder(ctx: Any, person_id: str, subject: str, details: SessionDetails) -> None:
     await _send(ctx, "workshop_elearning_reminder", person_id, subject,
-                {**invites.context(details), "parent_hub_url": ctx.service.settings.parent_hub_url})
+                {**invites.context(details), "parent_hub_url": ctx.service.config.parent_hub_url})
 
 
 async def follow_up_reminder(ctx: Any, trainer_id: str, subject: str, *, person_id: str, case_number: str,

@@ -5,11 +5,14 @@ from datetime import datetime
 
 import asyncpg
 
-from ptfc.kit import db
+from ptfc.kit import db, typed
 from contracts.referral import ReferralAccepted
 from contracts.workshop import SessionScheduled
-from services.workshops import allocation
-from services.workshops.invites import SessionDetails
+from services.workshops.domain import allocation
+from services.workshops.domain.invites import SessionDetails
+from services.workshops.records import Booking, Parent, Session
+
+PARENT, SESSION = typed.columns(Parent), typed.columns(Session)
 
 
 async def lock_lot(conn: asyncpg.Connection) -> None:
@@ -39,16 +42,18 @@ async def withdraw_parent(conn: asyncpg.Connection, person_id: str, referral_id:
         "AND status = 'active' RETURNING true", person_id, referral_id))
 
 
-async def parent(conn: asyncpg.Connection, person_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM parents WHERE person_id = $1", person_id)
+async def parent(conn: asyncpg.Connection, person_id: str) -> Parent | None:
+    return typed.one(Parent, await conn.fetchrow(f"SELECT {PARENT} FROM parents WHERE person_id = $1", person_id))
 
 
-def as_allocation_parent(row: asyncpg.Record) -> allocation.Parent:
-    return allocation.Parent(row["person_id"], row["case_number"], row["in_person"],
-                             frozenset(row["co_parent_person_ids"]))
+def as_allocation_parent(row: Parent) -> allocation.Parent:
+    return allocation.Parent(row.person_id, row.case_number, row.in_person, frozenset(row.co_parent_person_ids))
 
 
 async def record_elearning(conn: asyncpg.Connection, person_id: str, completed_at: datetime) -> None:
+    """Writes what repeats.earliest decided. `LEAST` is the same rule in SQL, and load-bearing: the
+    first completion has no row to lock, so two read at once (a re-referral's, on another
+    partition) could both insert; the upsert keeps the earliest whichever commits last."""
     await conn.execute(
         "INSERT INTO elearning_completions(person_id, completed_at) VALUES ($1, $2) ON CONFLICT (person_id) "
         "DO UPDATE SET completed_at = LEAST(elearning_completions.completed_at, $2)", person_id, completed_at)
@@ -78,21 +83,24 @@ async def add_session(conn: asyncpg.Connection, s: SessionScheduled, fingerprint
         s.trainer.trainer_id, fingerprint, at)
 
 
-async def session(conn: asyncpg.Connection, session_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM sessions WHERE session_id = $1", session_id)
+async def session(conn: asyncpg.Connection, session_id: str) -> Session | None:
+    return typed.one(Session, await conn.fetchrow(f"SELECT {SESSION} FROM sessions WHERE session_id = $1",
+                                                  session_id))
 
 
-async def set_session(conn: asyncpg.Connection, session_id: str, *, cancelled: bool = False,
-                      attendance_at: datetime | None = None) -> None:
-    await conn.execute(
-        "UPDATE sessions SET status = CASE WHEN $2 THEN 'cancelled' ELSE status END, "
-        "attendance_recorded_at = COALESCE(attendance_recorded_at, $3) WHERE session_id = $1",
-        session_id, cancelled, attendance_at)
+async def cancel_session(conn: asyncpg.Connection, session_id: str) -> None:
+    await conn.execute("UPDATE sessions SET status = 'cancelled' WHERE session_id = $1", session_id)
 
 
-def details(row: asyncpg.Record) -> SessionDetails:
-    parts = tuple((datetime.fromisoformat(p["starts_at"]), p["minutes"]) for p in row["parts"])
-    return SessionDetails(row["session_id"], row["mode"], parts, row["join_url"], row["venue"])
+async def set_attendance_recorded(conn: asyncpg.Connection, session_id: str, at: datetime) -> None:
+    """Writes what repeats.first_value_wins decided, under the lot lock the caller holds (load-
+    bearing: attendance and cancellation of a session are decided one at a time)."""
+    await conn.execute("UPDATE sessions SET attendance_recorded_at = $2 WHERE session_id = $1", session_id, at)
+
+
+def details(row: Session | Booking) -> SessionDetails:
+    parts = tuple((datetime.fromisoformat(p["starts_at"]), p["minutes"]) for p in row.parts)
+    return SessionDetails(row.session_id, row.mode, parts, row.join_url, row.venue)
 
 
 async def open_sessions(conn: asyncpg.Connection, at: datetime, named: str | None = None) -> list[allocation.Session]:
@@ -113,30 +121,32 @@ async def open_sessions(conn: asyncpg.Connection, at: datetime, named: str | Non
 
 # --- bookings --------------------------------------------------------------------------------
 
-async def add_booking(conn: asyncpg.Connection, session_id: str, parent: asyncpg.Record, at: datetime) -> int:
+async def add_booking(conn: asyncpg.Connection, session_id: str, parent: Parent, at: datetime) -> int:
     return await conn.fetchval(
         "INSERT INTO bookings(session_id, person_id, referral_id, case_number, status, booked_at) "
-        "VALUES ($1, $2, $3, $4, 'booked', $5) RETURNING booking_id", session_id, parent["person_id"],
-        parent["referral_id"], parent["case_number"], at)
+        "VALUES ($1, $2, $3, $4, 'booked', $5) RETURNING booking_id", session_id, parent.person_id,
+        parent.referral_id, parent.case_number, at)
 
 
 async def bookings(conn: asyncpg.Connection, *, booking_id: int | None = None, person_id: str | None = None,
-                   session_id: str | None = None, live: bool = True) -> list[asyncpg.Record]:
+                   session_id: str | None = None, live: bool = True) -> list[Booking]:
     """Bookings by id, parent and/or session, with their session's row and the e-learning state."""
-    return await conn.fetch(
-        "SELECT b.*, s.starts_at, s.mode, s.parts, s.join_url, s.venue, e.completed_at AS elearning_completed_at "
+    return typed.many(Booking, await conn.fetch(
+        "SELECT b.booking_id, b.session_id, b.person_id, b.referral_id, b.case_number, b.status, "
+        "b.release_reason, b.closed_at, s.starts_at, s.mode, s.parts, s.join_url, s.venue, "
+        "e.completed_at AS elearning_completed_at "
         "FROM bookings b JOIN sessions s USING (session_id) "
         "LEFT JOIN elearning_completions e ON e.person_id = b.person_id "
         "WHERE ($1::bigint IS NULL OR b.booking_id = $1) AND ($2::text IS NULL OR b.person_id = $2) "
         "AND ($3::text IS NULL OR b.session_id = $3) AND (NOT $4 OR b.status = 'booked') "
-        "ORDER BY b.booking_id", booking_id, person_id, session_id, live)
+        "ORDER BY b.booking_id", booking_id, person_id, session_id, live))
 
 
-async def has_attended(conn: asyncpg.Connection, parent: asyncpg.Record) -> bool:
+async def has_attended(conn: asyncpg.Connection, parent: Parent) -> bool:
     """Attended a workshop under the parent's current referral."""
     return bool(await conn.fetchval(
         "SELECT true FROM bookings WHERE person_id = $1 AND referral_id = $2 AND status = 'attended' LIMIT 1",
-        parent["person_id"], parent["referral_id"]))
+        parent.person_id, parent.referral_id))
 
 
 async def close_booking(conn: asyncpg.Connection, booking_id: int, status: str, reason: str | None,

@@ -5,6 +5,11 @@ from datetime import datetime
 
 import asyncpg
 
+from ptfc.kit import typed
+from services.workshops.records import FollowUp
+
+FOLLOW_UP = typed.columns(FollowUp)
+
 
 async def add(conn: asyncpg.Connection, person_id: str, session_id: str, case_number: str,
               trainer_id: str, due_at: datetime) -> bool:
@@ -15,16 +20,17 @@ async def add(conn: asyncpg.Connection, person_id: str, session_id: str, case_nu
         person_id, session_id, case_number, trainer_id, due_at))
 
 
-async def get(conn: asyncpg.Connection, person_id: str, session_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM follow_ups WHERE person_id = $1 AND session_id = $2 FOR UPDATE",
-                               person_id, session_id)
+async def get(conn: asyncpg.Connection, person_id: str, session_id: str) -> FollowUp | None:
+    return typed.one(FollowUp, await conn.fetchrow(
+        f"SELECT {FOLLOW_UP} FROM follow_ups WHERE person_id = $1 AND session_id = $2 FOR UPDATE",
+        person_id, session_id))
 
 
-async def open_for(conn: asyncpg.Connection, person_id: str) -> asyncpg.Record | None:
+async def open_for(conn: asyncpg.Connection, person_id: str) -> FollowUp | None:
     """The parent's earliest call still without an outcome."""
-    return await conn.fetchrow(
-        "SELECT * FROM follow_ups WHERE person_id = $1 AND outcome IS NULL ORDER BY due_at LIMIT 1 FOR UPDATE",
-        person_id)
+    return typed.one(FollowUp, await conn.fetchrow(
+        f"SELECT {FOLLOW_UP} FROM follow_ups WHERE person_id = $1 AND outcome IS NULL "
+        "ORDER BY due_at LIMIT 1 FOR UPDATE", person_id))
 
 
 async def record_outcome(conn: asyncpg.Connection, person_id: str, session_id: str, outcome: str,

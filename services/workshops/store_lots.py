@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from services.workshops.belonging import Acceptance
+from ptfc.kit import typed
+from services.workshops.domain.belonging import Acceptance
+from services.workshops.records import Parent
 
 
 async def remember_other_lots(conn: asyncpg.Connection, newest: dict[str, Acceptance]) -> None:
@@ -20,12 +22,13 @@ async def remember_other_lots(conn: asyncpg.Connection, newest: dict[str, Accept
 
 
 async def booking_parent(conn: asyncpg.Connection,
-                         person_id: str) -> tuple[asyncpg.Record | None, Acceptance | None]:
-    """This lot's parents row for the person (or None), and their newest acceptance by another
-    lot (or None), in one round trip."""
+                         person_id: str) -> tuple[Parent | None, Acceptance | None]:
+    """This lot's parent (or None), and their newest acceptance by another lot (or None), in one
+    round trip."""
     row = await conn.fetchrow(
-        "SELECT p.person_id IS NOT NULL AS known, p.*, o.lot AS other_lot, o.accepted_at AS other_accepted_at "
-        "FROM (SELECT $1::text AS person_id) AS q LEFT JOIN parents p USING (person_id) "
-        "LEFT JOIN other_lot_acceptances o ON o.person_id = q.person_id", person_id)
+        f"SELECT p.person_id IS NOT NULL AS known, {typed.columns(Parent, 'p')}, o.lot AS other_lot, "
+        "o.accepted_at AS other_accepted_at FROM (SELECT $1::text AS person_id) AS q "
+        "LEFT JOIN parents p USING (person_id) LEFT JOIN other_lot_acceptances o ON o.person_id = q.person_id",
+        person_id)
     elsewhere = Acceptance(row["other_lot"], row["other_accepted_at"]) if row["other_lot"] else None
-    return (row if row["known"] else None), elsewhere
+    return (typed.one(Parent, row) if row["known"] else None), elsewhere

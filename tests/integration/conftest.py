@@ -26,3 +26,12 @@ async def console(infra):
             yield svc
     finally:
         await producer.stop()
+
+
+@pytest.fixture
+async def tier(request, infra, ns, subject):
+    """The driver a scenario runs on (tests/support/tiers.py), for the module's `subject`: the test
+    is parametrised with `tiers.DIRECT` (PostgreSQL alone) or `tiers.BOTH` (and the real broker)."""
+    from tests.support.tiers import open_driver
+    async with open_driver(request.param, subject, infra, ns) as driver:
+        yield driver

@@ -57,7 +57,7 @@ async def found_anywhere(settings, value: str) -> list[str]:
 
 
 async def test_erasure_leaves_no_personal_value_in_any_table_and_keeps_the_counts(settings, producer, smtp_sink):
-    s = settings.model_copy(update={"smtp_port": smtp_sink.port})
+    s = settings
     case, gone, kept = uid("C"), uid("P"), uid("P")
     values = {}
     reqs = []
@@ -71,7 +71,8 @@ async def test_erasure_leaves_no_personal_value_in_any_table_and_keeps_the_count
         reqs.append(r)
     terms = {p: unique("Terms") for p in (gone, kept)}
     answer = unique("Said")
-    async with running(REFERRAL, s) as ref, running(LEARNING, s), running(NOTIFICATIONS, s), running(PLANS, s):
+    async with running(REFERRAL, s) as ref, running(LEARNING, s), \
+            running(NOTIFICATIONS, s, smtp_port=smtp_sink.port), running(PLANS, s):
         for r in reqs:
             await publish(producer, ref.topic(T.PARTNER_REFERRALS), envelope(R.REQUESTED, r, subject=case), case)
         for p in (gone, kept):
@@ -114,11 +115,10 @@ async def test_erasure_leaves_no_personal_value_in_any_table_and_keeps_the_count
 async def test_a_closed_referral_is_erased_when_its_retention_ends_unless_the_parent_is_back(settings, producer):
     """Withdrawn on 2 November with 6 months' retention: erased from 2 May, not a minute before;
     a parent referred again meanwhile keeps their data (the new referral's close counts)."""
-    s = settings.model_copy(update={"personal_data_retention_months": 6})
     closed_at = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
     clock = ManualClock(closed_at)
     gone, back = referral(), referral()
-    async with running(REFERRAL, s, clock=clock) as ref:
+    async with running(REFERRAL, settings, clock=clock, personal_data_retention_months=6) as ref:
         topic = ref.topic(T.PARTNER_REFERRALS)
         for r in (gone, back):
             await publish(producer, topic, envelope(R.REQUESTED, r, subject=r["case_number"], time=closed_at),

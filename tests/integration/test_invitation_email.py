@@ -27,12 +27,13 @@ def link_token(msg) -> str:
 
 
 async def test_invitation_email_has_a_working_single_use_link(settings, producer, smtp_sink):
-    s = settings.model_copy(update={"smtp_port": smtp_sink.port})
+    s = settings
     sent_at = datetime.now(timezone.utc)
     clock = ManualClock(sent_at)
     req = referral()
     case, person = req["case_number"], req["parent"]["person_id"]
-    async with running(REFERRAL, s), running(LEARNING, s, clock=clock) as learning, running(NOTIFICATIONS, s) as notif:
+    async with running(REFERRAL, s), running(LEARNING, s, clock=clock) as learning, \
+            running(NOTIFICATIONS, s, smtp_port=smtp_sink.port) as notif:
         events = await TopicReader(s.kafka_bootstrap_servers, notif.topic(T.NOTIFICATIONS_EVENTS)).start()
         await publish(producer, notif.topic(T.PARTNER_REFERRALS),
                       envelope(R.REQUESTED, req, subject=case, time=sent_at), case)
@@ -66,11 +67,11 @@ async def test_invitation_email_has_a_working_single_use_link(settings, producer
 
 
 async def test_permanent_refusal_is_recorded_and_published_once(settings, producer, smtp_sink):
-    s = settings.model_copy(update={"smtp_port": smtp_sink.port})
+    s = settings
     req = referral()
     smtp_sink.keeper.refuse.add(req["parent"]["email"].lower())
     case = req["case_number"]
-    async with running(REFERRAL, s), running(LEARNING, s), running(NOTIFICATIONS, s) as notif:
+    async with running(REFERRAL, s), running(LEARNING, s), running(NOTIFICATIONS, s, smtp_port=smtp_sink.port) as notif:
         events = await TopicReader(s.kafka_bootstrap_servers, notif.topic(T.NOTIFICATIONS_EVENTS)).start()
         await publish(producer, notif.topic(T.PARTNER_REFERRALS), envelope(R.REQUESTED, req, subject=case), case)
         failed = await events.wait_for(lambda es: [e for e in es if e["type"] == N.FAILED], timeout=40)
@@ -89,7 +90,7 @@ async def test_a_request_that_overtakes_its_contact_waits_for_it_while_the_rest_
         settings, producer, smtp_sink):
     """Requests are a set-based run: one without its contact sends the batch to the careful replay,
     which queues the others and parks that one until its contact is recorded."""
-    s = settings.model_copy(update={"smtp_port": smtp_sink.port})
+    s = settings
     case = uid("C")
     known, late = uid("plan-share"), uid("plan-share")
     source = "/services/plans"
@@ -102,7 +103,7 @@ async def test_a_request_that_overtakes_its_contact_waits_for_it_while_the_rest_
         return envelope(N.REQUESTED, {"template": "plan_shared", "contact_id": contact_id, "context": {
             "case_number": case, "about": "nobody-known", "decided": 3, "areas": 10}}, subject=case, source=source)
 
-    async with running(NOTIFICATIONS, s) as notif:
+    async with running(NOTIFICATIONS, s, smtp_port=smtp_sink.port) as notif:
         topic = notif.topic(T.NOTIFICATIONS_REQUESTS)
         for value in (contact(known, "known@mediation.example"), request(known), request(late)):
             await producer.send(topic, json.dumps(value).encode(), key=case.encode())  # one batch

@@ -14,6 +14,7 @@ from contracts import access as A
 from contracts import referral as R
 from contracts import topics as T
 from contracts import workshop as W
+from ptfc.kit import acls
 from services.referral.app import SPEC as REFERRAL
 from tests.support.builders import referral, uid
 from tests.support.deadletters import kept, published_nothing
@@ -74,7 +75,7 @@ async def test_what_a_partner_may_read_holds_no_other_lots_parent_no_concern_and
         await eventually(lambda: svc.pool.fetchval("SELECT count(*) = 0 FROM outbox WHERE sent_at IS NULL"),
                          what="everything published")
 
-        partners = [a for a in A.model(LOTS) if a.kind == A.PARTNER]
+        partners = [a for a in acls.model(LOTS) if a.kind == A.PARTNER]
         read = await read_all(svc, set().union(*(a.reads for a in partners)))
         seen = {a.principal: {t: read[t] for t in a.reads} for a in partners}
         dead = await TopicReader(settings.kafka_bootstrap_servers, svc.topic(T.DEADLETTER)).start()
@@ -87,8 +88,8 @@ async def test_what_a_partner_may_read_holds_no_other_lots_parent_no_concern_and
         everything = "\n".join(topics.values())
         assert not [v for v in values(refused) if v in everything], f"{principal} reads the refused referral"
         assert "safeguarding" not in everything.lower(), f"{principal} reads of a safeguarding concern"
-    east_partner = seen[A.delivery_partner("lot-east")]
+    east_partner = seen[acls.delivery_partner("lot-east")]
     assert not [v for v in values(north) if v in "\n".join(east_partner.values())]
     handoff = [json.loads(line[line.index("{"):]) for line in east_partner[T.partner_handoff("lot-east")].splitlines()]
     assert [e["data"]["person_id"] for e in handoff] == [east["parent"]["person_id"]]  # the scan saw data
-    assert north["parent"]["email"] in seen[A.delivery_partner("lot-north")][T.partner_handoff("lot-north")]
+    assert north["parent"]["email"] in seen[acls.delivery_partner("lot-north")][T.partner_handoff("lot-north")]

@@ -13,9 +13,8 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError
 
-from contracts.access import model
 from ptfc.kit.acl_admin import AclsUnsupported, apply
-from ptfc.kit.acls import bindings
+from ptfc.kit.acls import bindings, model
 from ptfc.kit.kafka_security import client_kwargs
 from ptfc.kit.settings import Settings
 from ptfc.stack.broker import tansu_binary

@@ -6,6 +6,7 @@ import http.client
 import time
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from fastapi import APIRouter, Request
@@ -31,8 +32,6 @@ SECRET = "value-the-caller-sent"
 def routes(svc) -> APIRouter:
     """Routes a service might add: one reads a body, one is slow, one fails, one is protected."""
     router = APIRouter()
-    token = svc.state.setdefault("token", {"value": None})
-
     @router.post("/test/echo")
     async def echo(request: Request) -> dict:
         return {"bytes": len(await request.body())}
@@ -50,7 +49,7 @@ def routes(svc) -> APIRouter:
     async def count(n: int) -> dict:
         return {"n": n}
 
-    @router.get("/test/operator", dependencies=[bearer_token(lambda: token["value"], scheme="op", unset="no token")])
+    @router.get("/test/operator", dependencies=[bearer_token(lambda: svc.config.token, scheme="op", unset="no token")])
     async def operator() -> dict:
         return {"ok": True}
 
@@ -59,7 +58,9 @@ def routes(svc) -> APIRouter:
 
 @asynccontextmanager
 async def serving(settings):
-    svc = Service(replace(probe.SPEC, http_routes=routes), for_service(settings, "probe_http"))
+    # The service's own settings: its token, set by a test (read per request, as learning's is).
+    svc = Service(replace(probe.SPEC, http_routes=routes), for_service(settings, "probe_http"),
+                  config=SimpleNamespace(token=None))
     svc.http.limits = LIMITS
     await svc.start()
     try:
@@ -167,9 +168,9 @@ async def test_invalid_input_is_a_json_422_that_does_not_repeat_it(svc):
 async def test_bearer_token_route(svc):
     path = "/test/operator"
     assert (await exchange(svc.http_port, "GET", path)).status == 503  # no token configured
-    svc.state["token"]["value"] = "s3cret-" + uid("t")
+    svc.config.token = "s3cret-" + uid("t")
     assert (await exchange(svc.http_port, "GET", path)).status == 401
     wrong = await exchange(svc.http_port, "GET", path, [("Authorization", "Bearer wrong")])
     assert wrong.status == 401 and wrong.headers["www-authenticate"] == "Bearer"
-    right = [("Authorization", f"Bearer {svc.state['token']['value']}")]
+    right = [("Authorization", f"Bearer {svc.config.token}")]
     assert (await exchange(svc.http_port, "GET", path, right)).json() == {"ok": True}

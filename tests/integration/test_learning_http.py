@@ -12,6 +12,7 @@ from ptfc.kit.http import HttpServer
 from ptfc.kit.service import Service
 from ptfc.kit.settings import Settings
 from services.learning.app import SPEC as LEARNING
+from services.learning.settings import LearningSettings
 from tests.support.builders import uid
 from tests.support.http import exchange
 
@@ -22,7 +23,7 @@ BAD_BODY = {"error": 'body must be {"token": "..."}'}
 async def learning_http(token: str | None):
     """The learning app alone (no database, no broker): what it answers without them."""
     server = HttpServer()
-    svc = Service(LEARNING, Settings(certificate_api_token=token))
+    svc = Service(LEARNING, Settings(), config=LearningSettings(certificate_api_token=token))
     svc.started = True  # served as a started service's: the answers below need no database
     port = await server.start(service_app(svc), "127.0.0.1", 0)
     try:

@@ -18,9 +18,10 @@ from ptfc.kit import db
 from ptfc.kit.clock import ManualClock
 from ptfc.kit.health import service_app
 from ptfc.kit.service import Service
-from services.plans import links, store, store_links
+from services.plans import store, store_links
+from services.plans.domain import links
 from services.plans.app import SPEC as PLANS
-from services.plans.domain import Area, Step
+from services.plans.domain.agreement import Area, Step
 from tests.integration.test_plans_service import accepted
 from tests.support.builders import uid
 from tests.support.http import exchange

@@ -14,7 +14,7 @@ from contracts import referral as R
 from contracts import topics as T
 from contracts import workshop as W
 from services.plans.app import SPEC
-from services.plans.domain import AREAS
+from services.plans.domain.agreement import AREAS
 from tests.support.builders import uid
 from tests.support.http import exchange
 from tests.support.kafka import TopicReader, envelope, eventually, publish

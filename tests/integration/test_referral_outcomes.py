@@ -23,14 +23,14 @@ def mail(sink, to: str, subject_part: str) -> list:
 
 
 async def test_completion_non_completion_and_concern_reach_the_fca_and_court(settings, producer, smtp_sink):
-    s = settings.model_copy(update={"smtp_port": smtp_sink.port})
+    s = settings
     clock = ManualClock(T0)
     case = uid("C")
     done, late = referral(case=case), referral(case=case)
     late["parent"].update(given_name="Robin", family_name="Late")
     late["fca"]["email"] = "fca-two@cafcass.example"
     late["court_email"] = "court-two@justice.example"
-    async with running(REFERRAL, s, clock=clock) as ref, running(NOTIFICATIONS, s):
+    async with running(REFERRAL, s, clock=clock) as ref, running(NOTIFICATIONS, s, smtp_port=smtp_sink.port):
         out = await TopicReader(s.kafka_bootstrap_servers, ref.topic(T.REFERRAL_EVENTS)).start()
         names = await TopicReader(s.kafka_bootstrap_servers, ref.topic(T.LEARNING_NAMES)).start()
         for r in (done, late):

@@ -116,12 +116,12 @@ def cohort(now: datetime) -> Cohort:
 
 
 async def test_a_replayed_cohort_ends_as_live_traffic_would(settings, producer, smtp_sink):
-    s = settings.model_copy(update={"smtp_port": smtp_sink.port, "park_max_seconds": 120.0})
+    s = settings.model_copy(update={"park_max_seconds": 120.0})
     c = cohort(datetime.now(timezone.utc))
     said: list[str] = []
     async with AsyncExitStack() as stack:
         svcs = [await stack.enter_async_context(running(spec, s, **kw)) for spec, kw in (
-            (REFERRAL, {}), (LEARNING, {}), (WORKSHOPS, {"lot": "lot-north"}), (NOTIFICATIONS, {}))]
+            (REFERRAL, {}), (LEARNING, {}), (WORKSHOPS, {"lot": "lot-north"}), (NOTIFICATIONS, {"smtp_port": smtp_sink.port}))]
         where = [replay.Target(svc.instance, svc.dsn, bool(svc.spec.timers)) for svc in svcs]
 
         async def lags() -> dict[str, int | None]:

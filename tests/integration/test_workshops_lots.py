@@ -1,25 +1,21 @@
 """Two lots side by side and two replicas of one lot: each lot's events are handled by its own
-instances only, and exactly once between the replicas; a booking for another lot's parent is
-refused at once."""
+instances only, and exactly once between the replicas. (A booking for another lot's parent, refused
+at once: test_workshops_booking.py, on both tiers.)"""
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 from collections import Counter
 from contextlib import AsyncExitStack
-
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from contracts import topics as T
 from contracts import workshop as W
 from contracts.topics import namespaced
 from ptfc.kit.clock import ManualClock
 from services.workshops.app import SPEC
-from tests.support.workshops import T0, Partner, Readers, drain
 from tests.support.builders import uid
 from tests.support.kafka import eventually
 from tests.support.services import running
+from tests.support.workshops import T0, Partner, Publisher, Readers, drain
 
 START = T0.replace(day=4)
 
@@ -38,7 +34,8 @@ async def deciding(pool) -> bool:
 
 async def test_lots_are_apart_and_replicas_share_a_lot_exactly_once(settings, producer):
     clock = ManualClock(T0)
-    lots = {p.lot: p for p in (Partner(producer, settings, "lot-north"), Partner(producer, settings, "lot-east"))}
+    to = Publisher(producer, settings)
+    lots = {p.lot: p for p in (Partner(to, "lot-north"), Partner(to, "lot-east"))}
     parents = {lot: [(uid("P"), uid("C")) for _ in range(4)] for lot in lots}
     session = uid("S")  # the same session id in both lots: two different sessions
     async with AsyncExitStack() as stack:
@@ -97,64 +94,7 @@ async def test_lots_are_apart_and_replicas_share_a_lot_exactly_once(settings, pr
     assert decided == Counter({(p, lot): 1 for lot in parents for p, _ in parents[lot]}), "decided twice"
     refused = [f["data"] for f in facts if f["type"] == W.BOOKING_REFUSED]
     assert [(r["lot"], r["reason"]) for r in refused] == [("lot-north", "session_full")] * 3
-    mails = Counter(e["data"]["contact_id"] for e in emails if e["data"].get("template") == "workshop_booking_confirmed")
+    mails = Counter(e["data"]["contact_id"] for e in emails
+                    if e["data"].get("template") == "workshop_booking_confirmed")
     assert sorted(mails.values()) == [1] * 5 and not {r["person_id"] for r in refused} & set(mails)
     assert all(n > 0 for n in handled), f"one north replica did all the work: {handled}"
-
-
-async def from_now_on(bootstrap: str, topic: str) -> AIOKafkaConsumer:
-    """A reader of what is published to `topic` from now on, polling every 20 ms (the test times a
-    delivery: a reader's default 500 ms fetch wait would be most of it)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=20)
-    await consumer.start()
-    parts = [TopicPartition(topic, p) for p in await eventually(
-        lambda: consumer.partitions_for_topic(topic), what=f"{topic} to exist")]
-    consumer.assign(parts)
-    await consumer.seek_to_end(*parts)
-    for tp in parts:
-        await consumer.position(tp)  # fix the end offsets now, before anything is published
-    return consumer
-
-
-async def first_event(consumer: AIOKafkaConsumer, type: str, person: str, timeout: float = 15.0) -> tuple[dict, float]:
-    """The first event of `type` about `person`, and the monotonic time it was received."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for records in (await consumer.getmany(timeout_ms=50)).values():
-            for record in records:
-                event = json.loads(record.value)
-                if event["type"] == type and event["data"]["person_id"] == person:
-                    return event, time.monotonic()
-    raise AssertionError(f"no {type} for {person} within {timeout}s")
-
-
-async def test_a_booking_for_another_lots_parent_is_refused_at_once_and_not_parked(settings, producer):
-    north, east = Partner(producer, settings, "lot-north"), Partner(producer, settings, "lot-east")
-    person, case, session = uid("P"), uid("C"), uid("S")
-    async with AsyncExitStack() as stack:
-        svc = await stack.enter_async_context(running(SPEC, settings, clock=ManualClock(T0), lot="lot-north"))
-        out = await stack.enter_async_context(Readers(settings.kafka_bootstrap_servers, settings.topic_namespace))
-        events = await from_now_on(settings.kafka_bootstrap_servers,
-                                   namespaced(settings.topic_namespace, T.WORKSHOPS_EVENTS))
-        stack.push_async_callback(events.stop)
-        await east.accepted(person, case)  # the east's parent; the north instance reads it too
-        await north.schedule(session, [(START, 150)])  # a north session with room: not why it is refused
-        await eventually(lambda: svc.pool.fetchval(
-            "SELECT (SELECT lot FROM other_lot_acceptances WHERE person_id = $1) = 'lot-east' "
-            "AND EXISTS (SELECT FROM sessions WHERE session_id = $2)", person, session),
-            what="the north instance knowing the parent is the east's, and its session")
-
-        published = time.monotonic()
-        await north.book(person, case, session)
-        refusal, received = await first_event(events, W.BOOKING_REFUSED, person)
-
-        assert received - published < 1.0, f"refused after {received - published:.2f} s"
-        assert (refusal["subject"], refusal["data"]["lot"], refusal["data"]["reason"],
-                refusal["data"]["requested_session_id"]) == (case, "lot-north", "other_lot", session)
-        # Not parked, so never dead-lettered later (PARK_MAX_SECONDS is 1 s in the tests).
-        assert await svc.pool.fetchval("SELECT count(*) FROM parked") == 0
-        facts = await drain(out.events, svc.pool)
-        await out.dead.read_to_end()
-        assert not out.dead.records and await svc.pool.fetchval("SELECT count(*) FROM dead_letters") == 0
-        assert [f["type"] for f in facts if f["data"].get("person_id") == person] == [W.BOOKING_REFUSED]
-        assert not await svc.pool.fetchval("SELECT count(*) FROM bookings WHERE person_id = $1", person)

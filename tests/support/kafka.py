@@ -8,7 +8,9 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from ptfc.kit.reading import from_beginning
 
 
 def envelope(type: str, data: dict, *, subject: str, source: str = "/partners/cafcass",
@@ -34,17 +36,7 @@ class TopicReader:
 
     async def start(self) -> "TopicReader":
         await self.consumer.start()
-        parts = None
-        for _ in range(100):
-            parts = self.consumer.partitions_for_topic(self.topic)
-            if parts:
-                break
-            await self.consumer.force_metadata_update()
-            await asyncio.sleep(0.1)
-        assert parts, f"topic {self.topic} does not exist"
-        tps = [TopicPartition(self.topic, p) for p in parts]
-        self.consumer.assign(tps)
-        await self.consumer.seek_to_beginning(*tps)
+        assert await from_beginning(self.consumer, [self.topic], tries=100), f"topic {self.topic} does not exist"
         return self
 
     async def stop(self) -> None:

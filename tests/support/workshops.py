@@ -1,5 +1,8 @@
 """Helpers for the workshops integration tests: a lot's delivery partner, the
-referral and learning facts the service relies on, and readers for what it publishes."""
+referral and learning facts the service relies on, and readers for what it publishes.
+
+`Partner` sends through anything with `Driver.send`'s signature: a scenario's tier
+(tests/support/tiers.py), or `Publisher` for a test that runs its own instances on the broker."""
 from __future__ import annotations
 
 import json
@@ -18,24 +21,32 @@ T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 TRAINER = {"trainer_id": "T-1", "name": "Sam Trainer", "email": "sam.trainer@partner.example"}
 
 
-class Partner:
-    """Publishes as the lot's delivery partner would, and as the referral and learning services do."""
+class Publisher:
+    """Sends as `Driver.send` does, straight to the broker: for tests that run instances themselves."""
 
-    def __init__(self, producer: AIOKafkaProducer, settings, lot: str = "lot-north") -> None:
-        self.producer, self.ns, self.lot = producer, settings.topic_namespace, lot
+    def __init__(self, producer: AIOKafkaProducer, settings) -> None:
+        self.producer, self.ns = producer, settings.topic_namespace
+
+    async def send(self, topic: str, env: dict, *, key: str | None = None, partition: int | None = None) -> dict:
+        await self.producer.send_and_wait(namespaced(self.ns, topic), json.dumps(env).encode(),
+                                          key=(key or env["subject"]).encode(), partition=partition)
+        return env
+
+
+class Partner:
+    """Sends as the lot's delivery partner would, and as the referral and learning services do."""
+
+    def __init__(self, to, lot: str = "lot-north") -> None:
+        self.to, self.lot = to, lot
 
     async def send(self, topic: str, type: str, data: dict, subject: str, time: datetime,
                    source: str | None = None, partition: int | None = None) -> dict:
         env = envelope(type, data, subject=subject, time=time, source=source or f"/partners/{self.lot}")
-        await self.producer.send_and_wait(namespaced(self.ns, topic), json.dumps(env).encode(),
-                                          key=subject.encode(), partition=partition)
-        return env
+        return await self.to.send(topic, env, partition=partition)
 
     async def resend(self, env: dict, partition: int) -> None:
         """The very same event again (same source and id), as an at-least-once producer may."""
-        await self.producer.send_and_wait(namespaced(self.ns, T.partner_workshops(self.lot)),
-                                          json.dumps(env).encode(), key=env["subject"].encode(),
-                                          partition=partition)
+        await self.to.send(T.partner_workshops(self.lot), env, partition=partition)
 
     async def partner(self, type: str, data: dict, subject: str, time: datetime = T0, **kw) -> dict:
         return await self.send(T.partner_workshops(self.lot), type, data, subject, time, **kw)

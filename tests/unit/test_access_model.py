@@ -13,19 +13,20 @@ import pytest
 from contracts import access as A
 from contracts import topics as T
 from contracts.lots import LOTS
+from ptfc.kit import acls
 from ptfc.kit.acls import bindings
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = A.model(LOTS)
+ROWS = acls.model(LOTS)
 BY_NAME = {a.principal: a for a in ROWS}
 PARTNERS = [a for a in ROWS if a.kind == A.PARTNER]
-LOT_PARTNERS = {lot: BY_NAME[A.delivery_partner(lot)] for lot in LOTS}
+LOT_PARTNERS = {lot: BY_NAME[acls.delivery_partner(lot)] for lot in LOTS}
 
 
 def test_every_topic_of_the_registry_has_a_writer_and_a_reader_and_nothing_else_is_named():
     registry = set(T.all_topics(LOTS))
     for topic in registry:
-        assert A.writers(ROWS, topic) and A.readers(ROWS, topic), topic
+        assert acls.writers(ROWS, topic) and acls.readers(ROWS, topic), topic
     named = set().union(*(a.reads | a.writes for a in ROWS))
     assert named == registry
 
@@ -41,7 +42,7 @@ def test_a_service_reads_and_writes_exactly_what_its_router_says(service):
     broker = svc.make_broker()
     reads = {t for sub in broker.subscribers for t in sub.topic_names}
     writes = {p.topic for p in broker.publishers} | {T.DEADLETTER}  # the kit dead-letters for every consumer
-    row = BY_NAME[A.service_principal(svc.instance)]
+    row = BY_NAME[acls.service_principal(svc.instance)]
     assert (row.reads, row.writes) == (reads, writes)
 
 
@@ -49,8 +50,8 @@ def test_a_lots_partner_reads_its_own_hand_off_and_the_dead_letters_and_writes_i
     for lot, row in LOT_PARTNERS.items():
         assert row.reads == {T.partner_handoff(lot), T.DEADLETTER}
         assert row.writes == {T.partner_workshops(lot)}
-        assert A.readers(ROWS, T.partner_handoff(lot)) == {row.principal}
-        assert A.writers(ROWS, T.partner_handoff(lot)) == {A.service_principal("referral")}
+        assert acls.readers(ROWS, T.partner_handoff(lot)) == {row.principal}
+        assert acls.writers(ROWS, T.partner_handoff(lot)) == {acls.service_principal("referral")}
 
 
 def test_no_partner_reads_a_partners_input_topic_or_another_lots_topic():
@@ -64,13 +65,13 @@ def test_no_partner_reads_a_partners_input_topic_or_another_lots_topic():
 
 
 def test_internal_topics_with_contact_details_have_one_reader():
-    assert A.readers(ROWS, T.NOTIFICATIONS_REQUESTS) == {"ptfc-notifications"}
-    assert A.readers(ROWS, T.LEARNING_NAMES) == {"ptfc-learning"}
+    assert acls.readers(ROWS, T.NOTIFICATIONS_REQUESTS) == {"ptfc-notifications"}
+    assert acls.readers(ROWS, T.LEARNING_NAMES) == {"ptfc-learning"}
 
 
 def test_dead_letters_are_read_by_partners_reporting_and_the_operator_and_written_by_every_service():
-    assert A.readers(ROWS, T.DEADLETTER) == {a.principal for a in PARTNERS} | {"ptfc-reporting", A.OPERATOR}
-    assert A.writers(ROWS, T.DEADLETTER) == {a.principal for a in ROWS if a.kind == A.SERVICE}
+    assert acls.readers(ROWS, T.DEADLETTER) == {a.principal for a in PARTNERS} | {"ptfc-reporting", A.OPERATOR}
+    assert acls.writers(ROWS, T.DEADLETTER) == {a.principal for a in ROWS if a.kind == A.SERVICE}
 
 
 def _published_payloads() -> dict[str, str]:
@@ -105,7 +106,7 @@ def test_no_partner_reads_safeguarding_facts_contact_details_or_another_lots_peo
     lot_readers = {row.principal for row in LOT_PARTNERS.values()}
     national = {A.CAFCASS, A.PARENT_HUB}  # partners for every lot's parents
     for topic, text in payloads.items():
-        readers = A.readers(ROWS, topic)
+        readers = acls.readers(ROWS, topic)
         if "Safeguarding" in text:
             assert not readers & {a.principal for a in PARTNERS}, topic
         if '"email"' in text and topic not in {T.partner_handoff(x) for x in LOTS}:
@@ -133,4 +134,21 @@ def test_acl_bindings_allow_each_principal_what_the_model_says_under_the_namespa
 
 def test_the_readme_table_is_the_model():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert A.markdown(A.model(["<lot>"])) in readme, "regenerate it: ptfc topics --access-table"
+    assert acls.markdown(acls.model(["<lot>"])) in readme, "regenerate it: ptfc topics --access-table"
+
+
+def test_the_model_is_data_and_its_lot_templates_expand_to_each_lots_own_names():
+    # contracts/ holds data only: the model's rows are literal, what depends on a lot a template
+    assert all(isinstance(a, A.Access) for a in A.ROWS)
+    rows = acls.model(["lot-a", "lot-b"])
+    assert [a.principal for a in rows if a.kind == A.PARTNER][2:] == ["partner-lot-a", "partner-lot-b"]
+    assert BY_NAME["ptfc-workshops-lot-east"].group == "workshops.lot-east"
+    assert BY_NAME["partner-lot-east"].note == "the delivery partner of lot-east: its own hand-off only"
+    referral = {a.principal: a for a in rows}["ptfc-referral"]  # a row for all lots: every lot's hand-off
+    assert {T.partner_handoff("lot-a"), T.partner_handoff("lot-b")} <= referral.writes
+    assert not any("{" in t for a in rows for t in a.reads | a.writes)
+
+
+def test_the_operator_may_write_whatever_a_service_consumes_and_nothing_else():
+    consumed = set().union(*(a.reads for a in ROWS if a.kind == A.SERVICE))
+    assert BY_NAME[A.OPERATOR].writes == consumed - {T.DEADLETTER}

@@ -41,6 +41,17 @@ def test_an_outbox_row_that_never_reached_its_topic_is_lost():
     assert lo.unpublished == [("learning", EV, "e2")] and lo.lost == 1
 
 
+def test_a_service_still_at_work_while_the_evidence_was_read_is_no_verdict_and_fails_at_the_deadline():
+    at_rest = {"referral": (10, 10, 0, 5, 0, 0, 0, 0), "notifications": (4, 4, 0, 9, 0, 0, 4, 0)}
+    assert V.unsettled(at_rest, dict(at_rest)) == []
+    # notifications recorded an email as sent meanwhile: one more outbox row, not yet relayed
+    moved = {**at_rest, "notifications": (5, 5, 1, 9, 0, 0, 5, 0)}
+    assert V.unsettled(at_rest, moved) == ["notifications"]
+    assert V.unsettled(at_rest, {"referral": at_rest["referral"]}) == ["notifications"]
+    assert failures(figures(unsettled=["notifications"])) == [
+        "still at work while the evidence was read (not at rest): notifications"]
+
+
 def test_an_event_a_service_handles_but_never_applied_is_lost_and_one_it_ignores_is_not():
     facts = [fact("e1"), fact("e2"), fact("e3", L.ELEARNING_COMPLETED)]
     lo = V.losses(evidence(facts, routes={"referral": {EV: frozenset({L.CERTIFICATE_ISSUED})}},

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from ptfc.kit import pdf
 from services.learning.certificate_store import Certificate
 from services.learning.certificates import NAME_UNKNOWN, attachment, certificate_pdf
-from services.notifications.render import Renderer
+from services.notifications.domain.render import Renderer
 
 CERT = Certificate("PTFC-AB12-CD34-EF56-GH78", "R-1", "P-1", "C-1", "ptfc",
                    datetime(2026, 11, 21, 17, tzinfo=timezone.utc), date(2026, 11, 12), date(2026, 11, 20))
@@ -125,7 +125,7 @@ def test_the_cjk_font_is_the_one_debian_ships():
 
 
 def test_a_long_name_is_shrunk_to_fit_the_page():
-    from services.learning.pdf import NAME_ROOM, fitted
+    from services.learning.domain.pdf import NAME_ROOM, fitted
     doc = pdf.document("t")
     name = "Alexandra Bartholomew-Fitzwilliam Montgomery-Smythe de la Cour"
     size = fitted(doc, name, 24)
@@ -173,3 +173,13 @@ def test_learning_templates_render_text_and_html(template, context, expected):
         (att,) = list(msg.iter_attachments())
         assert att.get_content() == base64.b64decode(attachments[0]["content_base64"])  # byte for byte
         assert name in lines_of(att.get_content())
+
+
+def test_the_fonts_parsed_once_draw_what_fpdf2s_own_add_font_draws(monkeypatch):
+    """pdf.document reuses one parse of each font a process (the embedded copy without layout and
+    variation tables): the page must be drawn exactly as with add_font, glyph for glyph."""
+    name = "Łukasz Γιώργος Wiśniewski-محمد 王小明"
+    fast = reader(certificate_pdf(CERT, name)).pages[0].get_contents().get_data()
+    monkeypatch.setattr(pdf, "_add_font", lambda doc, family: doc.add_font(family, "", pdf.font_file(family)))
+    plain = reader(certificate_pdf(CERT, name)).pages[0].get_contents().get_data()
+    assert fast == plain

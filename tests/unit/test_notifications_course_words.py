@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from services.notifications.domain import course_words
-from services.notifications.render import TEMPLATES, Renderer
+from services.notifications.domain.delivery import course_words
+from services.notifications.domain.render import TEMPLATES, Renderer
 
 TEMPLATE_NAMES = sorted({p.name.split(".")[0] for p in Path(TEMPLATES).glob("*.subject.j2")})
 PARENT_ONLY = {"invitation", "learning_reminder"}  # the emails that say why the parent is asked

@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from services.notifications.render import Renderer
+from services.notifications.domain.render import Renderer
 
 REPORT = {"case_number": "C-1", "about_name": "Alex Example", "sessions_attended": 2, "joint_sessions": 1,
           "sessions": ["11 January 2027 (joint session)", "1 February 2027"], "sessions_required": 4,

@@ -1,4 +1,4 @@
-"""Fuzz of the hand-written MIME writer (services/notifications/mime.py): whatever the names,
+"""Fuzz of the hand-written MIME writer (services/notifications/domain/mime.py): whatever the names,
 subjects, bodies and attachments, the standard library's parser reads the bytes back without a
 defect and gets exactly what was written, and no header value can add a header or a line."""
 from __future__ import annotations
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import pytest
 
 from ptfc.kit.addresses import BadAddress, email_ok, normalized
-from services.notifications import mime
-from services.notifications.render import header_safe
+from services.notifications.domain import mime
+from services.notifications.domain.render import header_safe
 
 STRICT = email.policy.default.clone(raise_on_defect=True)
 SENDER = "Planning Together for Children <no-reply@ptfc.example>"

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.notifications import domain
+from services.notifications.domain import delivery
 from ptfc.kit.addresses import BadAddress
-from services.notifications.render import Renderer
+from services.notifications.domain.render import Renderer
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 CTX = {"activation_link": "https://hub.example/activate?token=abc", "expires_at": "26 November 2026"}
@@ -47,23 +47,23 @@ def test_message_is_multipart_text_and_html_with_a_stable_id_and_escaped_html():
 
 
 def test_notification_id_is_one_per_event_recipient_and_template():
-    a = domain.notification_id("/ptfc/learning", "e1", "P1", "invitation")
-    assert a == domain.notification_id("/ptfc/learning", "e1", "P1", "invitation")
-    assert len({a, domain.notification_id("/ptfc/learning", "e2", "P1", "invitation"),
-                domain.notification_id("/ptfc/learning", "e1", "P2", "invitation"),
-                domain.notification_id("/ptfc/learning", "e1", "P1", "reminder")}) == 4
+    a = delivery.notification_id("/ptfc/learning", "e1", "P1", "invitation")
+    assert a == delivery.notification_id("/ptfc/learning", "e1", "P1", "invitation")
+    assert len({a, delivery.notification_id("/ptfc/learning", "e2", "P1", "invitation"),
+                delivery.notification_id("/ptfc/learning", "e1", "P2", "invitation"),
+                delivery.notification_id("/ptfc/learning", "e1", "P1", "reminder")}) == 4
 
 
 def test_permanent_refusals_fail_at_once_and_transient_ones_back_off_a_bounded_number_of_times():
-    assert domain.after_failure(550, "no mailbox", 1, 8, NOW, 5).status == "failed"
-    assert domain.after_failure(550, "no mailbox", 1, 8, NOW, 5).permanent
-    first = domain.after_failure(421, "busy", 1, 8, NOW, 5)
-    third = domain.after_failure(None, "connection refused", 3, 8, NOW, 5)
+    assert delivery.after_failure(550, "no mailbox", 1, 8, NOW, 5).status == "failed"
+    assert delivery.after_failure(550, "no mailbox", 1, 8, NOW, 5).permanent
+    first = delivery.after_failure(421, "busy", 1, 8, NOW, 5)
+    third = delivery.after_failure(None, "connection refused", 3, 8, NOW, 5)
     assert (first.status, first.retry_at) == ("retry", NOW + timedelta(seconds=5))
     assert third.retry_at == NOW + timedelta(seconds=20)
-    last = domain.after_failure(421, "busy", 8, 8, NOW, 5)
+    last = delivery.after_failure(421, "busy", 8, 8, NOW, 5)
     assert last.status == "failed" and not last.permanent
-    assert domain.after_failure(None, "x", 30, 99, NOW, 5).retry_at == NOW + timedelta(seconds=600)
+    assert delivery.after_failure(None, "x", 30, 99, NOW, 5).retry_at == NOW + timedelta(seconds=600)
 
 
 def test_non_ascii_names_long_lines_and_attachments_survive_the_round_trip():
@@ -84,5 +84,5 @@ def test_non_ascii_names_long_lines_and_attachments_survive_the_round_trip():
 
 
 def test_a_bad_address_fails_at_once_and_for_good():
-    outcome = domain.bad_address("no @-sign")
+    outcome = delivery.bad_address("no @-sign")
     assert (outcome.status, outcome.permanent, outcome.retry_at) == ("failed", True, None)

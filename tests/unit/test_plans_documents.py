@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 from pypdf import PdfReader
 
-from services.plans import document as D
-from services.plans import links as L
-from services.plans import pdf
-from services.plans.domain import Area
+from services.plans.domain import document as D
+from services.plans.domain import links as L
+from services.plans.domain import pdf
+from services.plans.domain.agreement import Area
 
 A, B = "P-a", "P-b"
 T0 = datetime(2026, 11, 2, 10, tzinfo=timezone.utc)

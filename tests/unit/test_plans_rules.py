@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.plans import domain as D
-from services.plans.domain import Area, Parent, Refused
+from services.plans.domain import agreement as D
+from services.plans.domain.agreement import Area, Parent, Refused
 
 A, B = "P-a", "P-b"
 

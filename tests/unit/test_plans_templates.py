@@ -7,7 +7,7 @@ import email.policy
 
 import pytest
 
-from services.notifications.render import Renderer
+from services.notifications.domain.render import Renderer
 
 
 def test_plan_shared_email_renders_both_parts():

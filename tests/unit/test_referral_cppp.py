@@ -7,9 +7,9 @@ import pytest
 
 from contracts.lots import DEFAULT_AREA_TO_LOT
 from contracts.referral import ReferralAccepted, ReferralRejected, ReferralRequested
-from ptfc.kit.settings import Settings
-from services.referral import cppp, domain
-from services.referral.cppp import Rule, Session
+from services.programme import Programme
+from services.referral.domain import cppp, intake
+from services.referral.domain.cppp import Rule, Session
 from tests.support.builders import referral
 
 DAY0 = date(2027, 1, 4)  # a Monday; the window's last day is 29 March 2027 (day 0 + 12 weeks)
@@ -24,9 +24,9 @@ FOUR_ONE_JOINT = [s(11, joint=True), s(18), s(25), s(1, 2)]
 
 
 def decide(**over) -> ReferralAccepted | ReferralRejected:
-    return domain.decide(ReferralRequested.model_validate(referral(programme="cppp", **over)),
-                         datetime(2027, 1, 4, 10, tzinfo=timezone.utc), DEFAULT_AREA_TO_LOT, domain.History(),
-                         domain.Targets())
+    return intake.decide(ReferralRequested.model_validate(referral(programme="cppp", **over)),
+                         datetime(2027, 1, 4, 10, tzinfo=timezone.utc), DEFAULT_AREA_TO_LOT, intake.History(),
+                         intake.Targets())
 
 
 # --- intake ---------------------------------------------------------------------------------------
@@ -99,8 +99,8 @@ def test_a_programme_that_never_started_is_not_complete():
 
 
 def test_the_numbers_are_settings_with_the_contracts_defaults():
-    assert Rule.of(Settings()) == Rule(4, 1, 12)
-    custom = Rule.of(Settings(cppp_sessions_required=2, cppp_joint_sessions_required=0, cppp_window_weeks=6))
+    assert Rule.of(Programme()) == Rule(4, 1, 12)
+    custom = Rule.of(Programme(cppp_sessions_required=2, cppp_joint_sessions_required=0, cppp_window_weeks=6))
     assert cppp.shortfall([s(11), s(18)], DAY0, custom, True) == []
     assert cppp.window_ends_on(DAY0, custom) == date(2027, 2, 15)
 

@@ -7,16 +7,16 @@ import pytest
 
 from contracts.lots import DEFAULT_AREA_TO_LOT
 from contracts.referral import ReferralAccepted, ReferralRejected, ReferralRequested
-from services.referral import domain, progress
+from services.referral.domain import intake, progress
 from tests.support.builders import referral
 
 
 MADE_AT = datetime(2026, 1, 30, 10, 0, tzinfo=timezone.utc)  # the referral event's own `time`
 
 
-def decide(history=domain.History(), made_at=MADE_AT, **over) -> ReferralAccepted | ReferralRejected:
-    return domain.decide(ReferralRequested.model_validate(referral(**over)), made_at, DEFAULT_AREA_TO_LOT,
-                         history, domain.Targets())
+def decide(history=intake.History(), made_at=MADE_AT, **over) -> ReferralAccepted | ReferralRejected:
+    return intake.decide(ReferralRequested.model_validate(referral(**over)), made_at, DEFAULT_AREA_TO_LOT,
+                         history, intake.Targets())
 
 
 def test_accepted_referral_carries_the_programme_clocks_and_no_contact_details():
@@ -61,7 +61,7 @@ def test_only_a_cppp_section_7_referral_is_the_trial():
 
 def test_the_hand_off_carries_contact_details_and_the_partners_dates():
     req = ReferralRequested.model_validate(referral(cafcass_area="A10"))
-    h = domain.hand_off(req, decide(cafcass_area="A10", parent=req.parent.model_dump()))
+    h = intake.hand_off(req, decide(cafcass_area="A10", parent=req.parent.model_dump()))
     assert (h.email, h.given_name, h.phone) == (req.parent.email, "Alex", "+44 7700 900123")
     assert (h.referred_on, h.completion_due_on) == (date(2026, 1, 30), date(2026, 3, 13))
     assert h.needs.in_person is False
@@ -81,28 +81,28 @@ def test_each_rule_rejects_on_its_own(over, code):
 
 
 def test_every_reason_is_given_at_once():
-    r = decide(domain.History(active=True), route="x", cafcass_area="Z", court_email="no")
+    r = decide(intake.History(active=True), route="x", cafcass_area="Z", court_email="no")
     assert sorted(x.code for x in r.reasons) == ["already_active", "invalid_email", "route_not_allowed",
                                                   "unknown_cafcass_area"]
 
 
 def test_cppp_with_consent_for_section_7_is_accepted_and_a_past_referral_marks_a_re_referral():
-    a = decide(domain.History(earlier=True), programme="cppp", cppp={"proceedings": "section_7", "consent": True})
+    a = decide(intake.History(earlier=True), programme="cppp", cppp={"proceedings": "section_7", "consent": True})
     assert isinstance(a, ReferralAccepted) and a.re_referral and a.programme == "cppp"
 
 
 def test_in_one_batch_a_parent_accepted_once_is_active_for_the_next_referral():
     """The set-based handler folds History.after over a run, as separate batches would see it."""
-    first = decide(domain.History(earlier=True))
-    after = domain.History(earlier=True).after(first)
-    assert after == domain.History(active=True, earlier=True)
+    first = decide(intake.History(earlier=True))
+    after = intake.History(earlier=True).after(first)
+    assert after == intake.History(active=True, earlier=True)
     assert [r.code for r in decide(after).reasons] == ["already_active"]
     rejected = decide(route="x")
-    assert domain.History().after(rejected) == domain.History()  # a rejection changes nothing
+    assert intake.History().after(rejected) == intake.History()  # a rejection changes nothing
 
 
 def test_header_injection_in_an_address_is_not_a_valid_email():
-    assert not domain.email_ok("a@b.example\r\nBcc: x@y.example")
+    assert not intake.email_ok("a@b.example\r\nBcc: x@y.example")
 
 
 def test_non_completion_is_checked_when_day_42_has_ended_in_uk_time():
@@ -125,7 +125,7 @@ def test_the_longest_names_a_referral_may_carry_fit_the_contact_and_certificate_
     from contracts.notification import ContactRecorded
     req = ReferralRequested.model_validate(referral(parent={**referral()["parent"],
                                                             "given_name": "A" * 200, "family_name": "B" * 200}))
-    name = domain.contact_name(req)
+    name = intake.contact_name(req)
     assert len(name) == 401
     ContactRecorded(contact_id="p", role="parent", name=name, email="p@example.org")
     CertificateNameRecorded(person_id="p", display_name=name)
@@ -143,10 +143,10 @@ def test_a_validation_error_is_logged_by_field_only_never_with_the_value():
 
 
 def test_history_from_the_statuses_of_earlier_referrals():
-    assert domain.History.of({"rejected"}) == domain.History()
-    assert domain.History.of({"active", "withdrawn"}) == domain.History(active=True, earlier=True)
+    assert intake.History.of({"rejected"}) == intake.History()
+    assert intake.History.of({"active", "withdrawn"}) == intake.History(active=True, earlier=True)
     for ended in ("withdrawn", "completed", "not_completed"):
-        assert domain.History.of({ended, "rejected"}) == domain.History(earlier=True)
+        assert intake.History.of({ended, "rejected"}) == intake.History(earlier=True)
 
 
 def test_retention_erases_on_the_same_uk_day_months_later_and_0_keeps_data():

@@ -7,8 +7,9 @@ from types import SimpleNamespace
 
 from ptfc.kit import ordering, replay
 from ptfc.replay import Round
-from services.learning import domain as learning
-from services.workshops import domain as workshops
+from services.learning.domain import course as learning
+from services.learning.records import Parent
+from services.workshops.domain import workshop as workshops
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 DUE = NOW - timedelta(days=50)  # a day-42 check of a referral made 92 days ago
@@ -49,8 +50,9 @@ def test_caught_up_means_every_lag_zero_every_outbox_sent_and_nothing_parked():
 
 
 def parent(**over):
-    return {"referral_id": "R1", "status": "active", "accepted_at": DUE - 10 * 24 * H, "activated_at": None,
-            "withdrawn_at": None, **over}
+    return Parent(**{"person_id": "P1", "referral_id": "R1", "case_number": "C1", "lot": "lot-north",
+                     "programme": "ptfc", "referred_on": (DUE - 10 * 24 * H).date(), "status": "active",
+                     "accepted_at": DUE - 10 * 24 * H, "activated_at": None, "withdrawn_at": None, **over})
 
 
 def test_a_learning_reminder_is_judged_as_of_its_due_time():

@@ -9,7 +9,7 @@ from aiokafka import TopicPartition
 from services.reporting.console_view import default_period
 from services.reporting.deadletters import seen
 from services.reporting.ops import lag_of
-from services.reporting.trends import months
+from services.reporting.domain.trends import months
 
 Record = namedtuple("Record", "partition offset timestamp headers value")
 

@@ -7,8 +7,9 @@ from datetime import date
 
 from contracts.lots import DEFAULT_AREA_TO_LOT
 from ptfc.cli import main
-from services.reporting import cli, report
-from services.reporting.domain import Row
+from services.reporting import cli
+from services.reporting.domain import report
+from services.reporting.domain.measures import Row
 
 ROWS = [Row(referral_id=f"R{i}", programme="ptfc", route="fca_recommendation" if i < 2 else "court_order",
             lot="lot-east" if i % 2 else "lot-north", cafcass_area="A10" if i % 2 else "A1",

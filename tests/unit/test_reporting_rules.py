@@ -6,9 +6,9 @@ from datetime import date, datetime, timezone
 import pytest
 
 from contracts.lots import DEFAULT_AREA_TO_LOT
-from services.reporting import domain, report
-from services.reporting.domain import Row, median, percent
-from services.reporting.report import Filters, Rejection, ReportError
+from services.reporting.domain import measures, report
+from services.reporting.domain.measures import Row, median, percent
+from services.reporting.domain.report import Filters, Rejection, ReportError
 
 D0 = date(2026, 6, 1)
 
@@ -33,7 +33,7 @@ def test_percent_rounds_half_up_to_one_decimal():
 
 def test_percent_is_null_when_the_whole_is_zero():
     assert percent(0, 0) is None
-    assert domain.share(0, 0) == {"count": 0, "percent": None}
+    assert measures.share(0, 0) == {"count": 0, "percent": None}
 
 
 def test_median_of_odd_even_and_no_values():
@@ -46,18 +46,18 @@ def test_median_of_odd_even_and_no_values():
 @pytest.mark.parametrize("days,inside", [(-1, False), (0, True), (14, True), (15, False)])
 def test_elearning_target_is_day_0_to_14_inclusive(days, inside):
     at = datetime(2026, 6, 1, 11, tzinfo=timezone.utc) + (date.fromordinal(D0.toordinal() + days) - D0)
-    assert domain.elearning_on_time(row(elearning_completed_at=at)) is inside
+    assert measures.elearning_on_time(row(elearning_completed_at=at)) is inside
 
 
 @pytest.mark.parametrize("days,inside", [(-1, False), (0, True), (35, True), (36, False)])
 def test_workshop_target_is_day_0_to_35_inclusive(days, inside):
-    assert domain.workshop_on_time(row(first_attended_on=date.fromordinal(D0.toordinal() + days))) is inside
+    assert measures.workshop_on_time(row(first_attended_on=date.fromordinal(D0.toordinal() + days))) is inside
 
 
 def test_completion_just_after_midnight_bst_is_the_next_uk_day():
     # 23:30 UTC on day 14 is 00:30 BST on day 15: late. 22:59 UTC is still day 14 in England.
-    assert not domain.elearning_on_time(row(elearning_completed_at=datetime(2026, 6, 15, 23, 30, tzinfo=timezone.utc)))
-    assert domain.elearning_on_time(row(elearning_completed_at=datetime(2026, 6, 15, 22, 59, tzinfo=timezone.utc)))
+    assert not measures.elearning_on_time(row(elearning_completed_at=datetime(2026, 6, 15, 23, 30, tzinfo=timezone.utc)))
+    assert measures.elearning_on_time(row(elearning_completed_at=datetime(2026, 6, 15, 22, 59, tzinfo=timezone.utc)))
 
 
 def test_cohort_period_is_inclusive_on_day_0():

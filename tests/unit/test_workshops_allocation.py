@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.workshops import allocation as A
+from services.workshops.domain import allocation as A
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.workshops.belonging import HERE, OTHER_LOT, UNKNOWN, Acceptance, newest, newest_by_person, owner
+from services.workshops.domain.belonging import HERE, OTHER_LOT, UNKNOWN, Acceptance, newest, newest_by_person, owner
 
 T1 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 T2, T3 = T1 + timedelta(days=10), T1 + timedelta(days=20)

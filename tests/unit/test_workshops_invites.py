@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from icalendar import Calendar
 
-from services.workshops import invites
+from services.workshops.domain import invites
 
 UTC = timezone.utc
 PARTS = ((datetime(2026, 12, 1, 18, tzinfo=UTC), 75), (datetime(2026, 12, 8, 18, tzinfo=UTC), 75))

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from contracts.workshop import AttendanceEntry, SessionScheduled
-from services.notifications.domain import course_words
-from services.notifications.render import Renderer
-from services.workshops import domain, invites
-from services.workshops.domain import Seat
+from services.notifications.domain.delivery import course_words
+from services.notifications.domain.render import Renderer
+from services.workshops.domain import invites, workshop
+from services.workshops.domain.workshop import Seat
+from services.workshops.records import Booking
 
 UTC = timezone.utc
 TRAINER = {"trainer_id": "T1", "name": "Sam Trainer", "email": "sam@partner.example"}
@@ -38,7 +39,7 @@ def session(parts, mode="online", **kw) -> SessionScheduled:
 ])
 def test_session_shape(parts, mode, extra, problem):
     s = session([{"starts_at": a, "minutes": m} for a, m in parts], mode, **extra)
-    found = domain.session_problem(s)
+    found = workshop.session_problem(s)
     assert (found is None) if problem is None else (problem in found)
 
 
@@ -55,7 +56,7 @@ def test_attendance_verdicts_apply_the_elearning_rule_per_parent():
         ("done", True, True), ("late", True, False), ("gone", True, False), ("away", False, False),
         ("seen", True, False), ("stranger", True, False), ("done", False, False)]]
     got = {(v.person_id, v.outcome, v.reason, v.follow_up, v.release)
-           for v in domain.judge_record(entries, seats, start)}
+           for v in workshop.judge_record(entries, seats, start)}
     assert got == {("done", "attended", None, True, False),
                    ("late", "refused", "elearning_incomplete", False, True),
                    ("gone", "refused", "elearning_incomplete", False, False),
@@ -65,8 +66,8 @@ def test_attendance_verdicts_apply_the_elearning_rule_per_parent():
 
 def test_follow_up_is_due_42_days_after_the_workshop_ends_and_attended_on_is_a_uk_day():
     ends = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 on 1 July in London
-    assert domain.attended_on(ends).isoformat() == "2026-07-01"
-    assert domain.follow_up_due(ends, 42) == ends + timedelta(days=42)
+    assert workshop.attended_on(ends).isoformat() == "2026-07-01"
+    assert workshop.follow_up_due(ends, 42) == ends + timedelta(days=42)
 
 
 DETAILS = invites.SessionDetails("S-1", "in_person", (
@@ -119,34 +120,36 @@ def test_every_workshop_email_renders_with_what_the_service_sends():
 
 def test_reminder_lead_times_come_from_the_settings_numbers():
     from datetime import datetime, timezone
-    from services.workshops import domain
+    from services.workshops.domain import workshop
     start = datetime(2026, 12, 10, 10, 0, tzinfo=timezone.utc)
     early = datetime(2026, 12, 1, tzinfo=timezone.utc)
-    assert domain.elearning_reminder_at(start, 48, early) == datetime(2026, 12, 8, 10, 0, tzinfo=timezone.utc)
-    assert domain.elearning_reminder_at(start, 24, early) == datetime(2026, 12, 9, 10, 0, tzinfo=timezone.utc)
+    assert workshop.elearning_reminder_at(start, 48, early) == datetime(2026, 12, 8, 10, 0, tzinfo=timezone.utc)
+    assert workshop.elearning_reminder_at(start, 24, early) == datetime(2026, 12, 9, 10, 0, tzinfo=timezone.utc)
     # Booked inside the lead time: no separate reminder, the confirmation is it.
-    assert domain.elearning_reminder_at(start, 48, datetime(2026, 12, 9, tzinfo=timezone.utc)) is None
-    assert domain.follow_up_reminder_at(start, 7) == datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
+    assert workshop.elearning_reminder_at(start, 48, datetime(2026, 12, 9, tzinfo=timezone.utc)) is None
+    assert workshop.follow_up_reminder_at(start, 7) == datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
 
 
 def test_a_follow_up_call_recorded_after_it_was_due_is_late():
     due = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
-    assert domain.follow_up_late(due + timedelta(seconds=1), due) is True
-    assert domain.follow_up_late(due, due) is False
+    assert workshop.follow_up_late(due + timedelta(seconds=1), due) is True
+    assert workshop.follow_up_late(due, due) is False
 
 
 def test_a_parents_seat_is_the_live_booking_else_the_latest():
     def b(booking_id, person, status):
-        return {"person_id": person, "booking_id": booking_id, "case_number": "C", "status": status,
-                "release_reason": None, "elearning_completed_at": None}
-    seats = domain.seats([b(1, "p", "booked"), b(2, "p", "released"), b(3, "q", "released"), b(4, "q", "absent")])
+        return Booking(booking_id=booking_id, session_id="S", person_id=person, referral_id="R", case_number="C",
+                       status=status, release_reason=None, closed_at=None,
+                       starts_at=datetime(2026, 12, 4, 9, tzinfo=UTC), mode="online",
+                       parts=[], join_url=None, venue=None, elearning_completed_at=None)
+    seats = workshop.seats([b(1, "p", "booked"), b(2, "p", "released"), b(3, "q", "released"), b(4, "q", "absent")])
     assert (seats["p"].booking_id, seats["q"].booking_id) == (1, 4)
 
 
 def test_attendance_and_cancellation_refusals():
     start = datetime(2026, 12, 4, 9, 0, tzinfo=timezone.utc)
-    assert domain.attendance_refusal("scheduled", start, start + timedelta(hours=3)) is None
-    assert domain.attendance_refusal("cancelled", start, start + timedelta(hours=3)) == "the session was cancelled"
-    assert "before the session started" in domain.attendance_refusal("scheduled", start, start - timedelta(minutes=1))
-    assert domain.cancellation_refusal(None) is None
-    assert domain.cancellation_refusal(start) == "attendance was already recorded for this session"
+    assert workshop.attendance_refusal("scheduled", start, start + timedelta(hours=3)) is None
+    assert workshop.attendance_refusal("cancelled", start, start + timedelta(hours=3)) == "the session was cancelled"
+    assert "before the session started" in workshop.attendance_refusal("scheduled", start, start - timedelta(minutes=1))
+    assert workshop.cancellation_refusal(None) is None
+    assert workshop.cancellation_refusal(start) == "attendance was already recorded for this session"

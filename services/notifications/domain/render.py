@@ -12,10 +12,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ptfc.kit.addresses import normalized as checked_address
-from services.notifications import mime
-from services.notifications.domain import course_words, message_id
+from services.notifications.domain import mime
+from services.notifications.domain.delivery import course_words, message_id
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"  # services/notifications/templates
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 

@@ -12,7 +12,7 @@ matplotlib.use("svg")  # before anything else of matplotlib: no GUI backend, no 
 
 from matplotlib.figure import Figure  # noqa: E402
 
-from services.reporting.trends import ELEARNING_TARGET, WORKSHOP_TARGET, Point  # noqa: E402
+from services.reporting.domain.trends import ELEARNING_TARGET, WORKSHOP_TARGET, Point  # noqa: E402
 
 BLUE, ORANGE, GREY = "#1d5c96", "#b35900", "#505a5f"  # dark enough for text contrast on white
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ptfc.kit.calendar import long_date, uk_date
-from services.plans.domain import AREAS, Area
+from services.plans.domain.agreement import AREAS, Area
 
 TITLES = {"communication": "Communication", "living_arrangements": "Living arrangements",
           "holidays_and_special_days": "Holidays and special days", "education": "Education",

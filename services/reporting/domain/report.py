@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from contracts.lots import LOTS
-from services.reporting.domain import Row, figures, in_period
+from services.reporting.domain.measures import Row, figures, in_period
 
 PROGRAMMES = ("ptfc", "cppp")
 MAX_YEARS = 10

@@ -2,7 +2,7 @@
 
 Not PTfC's stages: both parents volunteer, the programme starts once both have consented, and each
 parent completes it by attending the configured number of sessions (some of them joint) within the
-configured weeks of their own day 0. The numbers are programme settings (ptfc/kit/settings.py).
+configured weeks of their own day 0. The numbers are programme settings (services/programme.py).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class Rule:
 
     @staticmethod
     def of(settings) -> Rule:
+        """From the programme's numbers (services.programme.Programme)."""
         return Rule(settings.cppp_sessions_required, settings.cppp_joint_sessions_required,
                     settings.cppp_window_weeks)
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import statistics
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple, TypeVar
 
 from ptfc.kit.calendar import uk_date
 
 ELEARNING_TARGET_DAYS = 14  # kpi.md: "within 14 calendar days of the referral being made"
 WORKSHOP_TARGET_DAYS = 35  # kpi.md: "by calendar day 35"
 HIGH_SATISFACTION = 4  # 4 and 5 out of 5
+T = TypeVar("T", date, datetime)
 
 
 class Survey(NamedTuple):
@@ -46,6 +47,21 @@ class Row(NamedTuple):
     follow_ups_due: int = 0
     follow_ups_done: int = 0
     follow_ups_overdue: int = 0
+
+
+# --- Facts that come again: which value the read model keeps. store.py folds each run of facts
+# with these, then its upserts apply the same rule in SQL set-based (LEAST; `<=` on the time), so
+# the model is the same whatever order or runs the facts come in (tests/integration/test_fact_rules_sql).
+
+def earliest(kept: T, new: T) -> T:
+    """The first e-learning completion, the first workshop attended: the earliest, in any order."""
+    return new if new < kept else kept
+
+
+def latest_submission(kept: tuple[datetime, Survey], new: tuple[datetime, Survey]) -> tuple[datetime, Survey]:
+    """(submitted_at, answers): the last by the Parent Hub's time counts; a tie goes to the one
+    read later, as applying the facts one by one would."""
+    return new if new[0] >= kept[0] else kept
 
 
 def in_period(day0: date, start: date, end: date) -> bool:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from ptfc.kit import pdf
-from services.learning import domain
-from services.learning.certificate_store import Certificate
+from services.learning.domain import course
+from services.learning.records import Certificate
 
 PROGRAMMES = {"ptfc": "Planning Together for Children", "cppp": "Planning Together for Children (CPPP)"}
 NAME_UNKNOWN = "the parent named in the court's referral"  # until the referral service sends names
@@ -36,12 +36,12 @@ def certificate_pdf(cert: Certificate, name: str | None) -> bytes:
         ("This is to certify that", 232, 13, pdf.SANS, BLACK),
         (printed, 274, fitted(doc, printed, 24) if name else 14, pdf.SERIF, BLACK),
         (f"has completed both stages of {programme}:", 312, 13, pdf.SANS, BLACK),
-        (f"the online learning, completed on {domain.long_date(cert.elearning_completed_on)},", 352, 13,
+        (f"the online learning, completed on {course.long_date(cert.elearning_completed_on)},", 352, 13,
          pdf.SANS, BLACK),
-        (f"and the group workshop, attended on {domain.long_date(cert.workshop_attended_on)}.", 374, 13,
+        (f"and the group workshop, attended on {course.long_date(cert.workshop_attended_on)}.", 374, 13,
          pdf.SANS, BLACK),
         (f"Certificate number: {cert.certificate_number}", 462, 14, pdf.SANS, BLUE),
-        (f"Issued on {domain.long_date(domain.local_date(cert.issued_at))}", 486, 11, pdf.SANS, BLACK),
+        (f"Issued on {course.long_date(course.local_date(cert.issued_at))}", 486, 11, pdf.SANS, BLACK),
         ("Anyone can check that a certificate number is genuine with the programme.", 722, 9, pdf.SANS, GREY),
     ]
     for text, baseline, size, family, rgb in lines:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from ptfc.kit import pdf
-from services.plans.document import PlanText
+from services.plans.domain.document import PlanText
 
 BLUE, BLACK, GREY = (41, 74, 122), (0, 0, 0), (90, 90, 90)
 PROGRAMMES = {"ptfc": "Planning Together for Children", "cppp": "the Positive co-Parenting Programme"}

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
 
-from services.reporting.domain import Row, figures
-from services.reporting.report import Filters, selects
+from services.reporting.domain.measures import Row, figures
+from services.reporting.domain.report import Filters, selects
 
 ELEARNING_TARGET = 69.6  # kpi.md, published: e-learning completed within 14 days
 WORKSHOP_TARGET = 74.8  # kpi.md, published: group session attended by day 35

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from contracts.workshop import AttendanceEntry, SessionScheduled
 from ptfc.kit.calendar import UK
+from services.workshops.records import Booking
 
 WORKSHOP_MINUTES = 150
 EVENING_FROM, EVENING_UNTIL = time(17, 0), time(22, 0)
@@ -103,15 +104,15 @@ class Seat:
     elearning_completed_at: datetime | None
 
 
-def seats(bookings: list) -> dict[str, Seat]:
+def seats(bookings: list[Booking]) -> dict[str, Seat]:
     """Each parent's seat in one session, from its bookings in booking_id order: the live booking
     if there is one (a rebooking after a release), else the latest."""
     out: dict[str, Seat] = {}
     for b in bookings:
-        if b["person_id"] in out and out[b["person_id"]].status == "booked":
+        if b.person_id in out and out[b.person_id].status == "booked":
             continue
-        out[b["person_id"]] = Seat(b["person_id"], b["booking_id"], b["case_number"], b["status"],
-                                   b["release_reason"], b["elearning_completed_at"])
+        out[b.person_id] = Seat(b.person_id, b.booking_id, b.case_number, b.status,
+                                   b.release_reason, b.elearning_completed_at)
     return out
 
 

@@ -1,16 +1,17 @@
-"""Learning rules: pure decisions, no I/O."""
+"""A parent's course, from invitation link to certificate: reminders, e-learning completion and the
+certificate's timing and number. Pure decisions, no I/O."""
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
 from contracts.learning import MODULES
 from ptfc.kit.calendar import UK, day_n, long_date, start_of, uk_date
+from services.learning.records import Parent
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ def invitation_state(used_at: datetime | None, expires_at: datetime, now: dateti
     return "valid"
 
 
+def first_value_wins(activated_at: datetime | None, at: datetime) -> datetime:
+    """A parent's account was activated when first activated: a repeat (another device, a
+    redelivery) does not move it, so a reminder due before it still knows the link was unused."""
+    return activated_at if activated_at is not None else at
+
+
 # --- The programme clock ------------------------------------------------------------------------
 # Day N counts from day 0, the day the referral was made (contract v1.1); dates that matter to a
 # parent are dates in England. The calendar itself lives once, in ptfc.kit.calendar.
@@ -57,12 +64,7 @@ def expiry_text(at: datetime) -> str:
     return f"{long_date(local.date())} at {local:%H:%M}"
 
 
-def reminder_days(setting: str) -> list[int]:
-    """'7,12' -> [7, 12]; operators change the numbers, the rule stays."""
-    return sorted({int(part) for part in setting.split(",") if part.strip()})
-
-
-def reminders_ahead(day0: date, days: list[int], accepted_at: datetime) -> list[tuple[int, datetime]]:
+def reminders_ahead(day0: date, days: tuple[int, ...], accepted_at: datetime) -> list[tuple[int, datetime]]:
     """(day, due_at) of the reminders still ahead when the referral is accepted.
 
     A referral accepted late (say on day 20) gets no burst of stale reminders on top of its
@@ -108,17 +110,17 @@ def _after(moment: datetime | None, due: datetime | None) -> bool:
     return moment is not None and due is not None and moment > due
 
 
-def current_at(referral_id: str, parent: Mapping | None, due: datetime | None = None) -> bool:
+def current_at(referral_id: str, parent: Parent | None, due: datetime | None = None) -> bool:
     """Whether `referral_id` was the parent's referral, and not withdrawn, at `due` (a timer's due
     time; None: now). A re-referral or withdrawal from after it changes nothing for that timer."""
     if parent is None:
         return False
-    if parent["referral_id"] != referral_id:
-        return _after(parent.get("accepted_at"), due)  # replaced only later: it was theirs then
-    return parent["status"] == "active" or _after(parent.get("withdrawn_at"), due)
+    if parent.referral_id != referral_id:
+        return _after(parent.accepted_at, due)  # replaced only later: it was theirs then
+    return parent.status == "active" or _after(parent.withdrawn_at, due)
 
 
-def reminder(referral_id: str, parent: Mapping | None, elearning_completed_at: datetime | None,
+def reminder(referral_id: str, parent: Parent | None, elearning_completed_at: datetime | None,
              due: datetime | None = None) -> str | None:
     """What a day-7 or day-12 reminder for `referral_id` does when it falls due (as of `due`): None
     when the parent withdrew, was re-referred or finished the e-learning; 'with_link' when they
@@ -127,7 +129,7 @@ def reminder(referral_id: str, parent: Mapping | None, elearning_completed_at: d
         return None
     if elearning_completed_at is not None and not _after(elearning_completed_at, due):
         return None
-    return "with_link" if parent["activated_at"] is None or _after(parent["activated_at"], due) else "plain"
+    return "with_link" if parent.activated_at is None or _after(parent.activated_at, due) else "plain"
 
 
 def certificate_due_at(workshop_ended_at: datetime | None, attendance_recorded_at: datetime,

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 from ptfc.kit.calendar import day_n, months_after, start_of
+from services.referral.records import Referral
+
+T = TypeVar("T")
 
 
 def non_completion_due(day0: date, deadline_days: int) -> datetime:
@@ -20,6 +24,34 @@ class Stages:
     @property
     def complete(self) -> bool:
         return self.elearning_completed_on is not None and self.workshop_attended_on is not None
+
+
+def first_value_wins(current: T | None, new: T) -> T:
+    """A stage's date (e-learning completed, workshop attended) and a concern's time are the first
+    reported: a second workshop attended, or a repeat of the fact, does not move what the FCA and
+    court are told."""
+    return current if current is not None else new
+
+
+def referral_a_fact_counts_for(candidates: list[Referral], programme: str = "ptfc") -> Referral | None:
+    """The referral a learning or workshop fact about a parent is a stage of: their active referral
+    of that programme (PTfC's stages are never a CPPP referral's: a parent may be on both at once),
+    never a closed one; the latest received should there ever be two (the one-active index says
+    there cannot be)."""
+    live = [r for r in candidates if r.status == "active" and r.programme == programme]
+    return max(live, key=lambda r: (r.received_at, r.referral_id), default=None)
+
+
+def case_an_erasure_names(referrals: list[Referral]) -> str | None:
+    """The case an operator's erasure request is sent under (its subject and Kafka key); None if
+    the person was never referred. Any programme's: the person is erased from every one. But an
+    accepted referral's, the active one first, never a rejected one received later (say a
+    duplicate refused as `already_active`): the person's data travelled keyed by the accepted
+    referral's case, and only on that key does the erasure reach each service after it (one
+    partition keeps order) and wait, here, behind that case's due timers (programme order)."""
+    ranked = max(referrals, default=None, key=lambda r: (r.status == "active", r.status != "rejected",
+                                                          r.received_at, r.referral_id))
+    return ranked.case_number if ranked else None
 
 
 def report_non_completion(status: str, stages: Stages) -> bool:

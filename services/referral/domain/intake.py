@@ -7,7 +7,7 @@ from datetime import datetime
 from contracts.referral import Needs, ParentReferred, Reason, ReferralAccepted, ReferralRejected, ReferralRequested
 from ptfc.kit.addresses import email_ok
 from ptfc.kit.calendar import day_n, uk_date
-from services.referral import cppp
+from services.referral.domain import cppp
 
 ROUTES = {"court_order", "fca_recommendation"}
 CPPP_PROCEEDINGS = {"rule_16_4", "section_7"}
