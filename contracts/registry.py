@@ -51,7 +51,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     workshop.ATTENDANCE_REFUSED: workshop.AttendanceRefused,
     workshop.FOLLOW_UP_DUE: workshop.FollowUpDue,
     workshop.FOLLOW_UP_OVERDUE: workshop.FollowUpOverdue,
-    workshop.FOLLOW_UP_OUTCOME_RECORDED: workshop.FollowUpOutcomeRecorded,
+    workshop.FOLLOW_UP_OUTCOME_RECORDED: workshop.FollowUpRecordedFact,
     plan.PLAN_OPENED: plan.PlanOpenedFact,
     plan.OPENING_REFUSED: plan.PlanOpeningRefused,
     plan.AREA_UPDATED: plan.PlanAreaUpdated,

@@ -181,7 +181,7 @@ class FollowUpOverdue(WireModel):
     due_at: AwareDatetime
 
 
-class FollowUpOutcomeRecorded(WireModel):
+class FollowUpRecordedFact(WireModel):
     person_id: str
     session_id: str
     lot: str

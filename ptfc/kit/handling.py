@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterable
 
 import asyncpg
 
+from contracts import notification as N
+from contracts import topics as T
 from contracts.envelope import CloudEvent
 from ptfc.kit.outbox import Emitter
 
@@ -21,6 +23,14 @@ class Emitting:
 
     async def emit(self, topic: str, type: str, data: Any, **kw: Any) -> str:
         return await self.emitter.emit(topic, type, data, **kw)
+
+    async def request_email(self, template: str, contact_id: str, context: dict[str, Any],
+                            subject: str | None = None, attachments: Iterable[dict[str, str]] = ()) -> str:
+        """One email for the notifications service to send: every service asks the same way, on
+        the one topic it reads. `subject` None: the emitter's own (the event's or the timer's)."""
+        return await self.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
+            template=template, contact_id=contact_id, context=context, attachments=list(attachments)),
+            subject=subject)
 
 
 @dataclass

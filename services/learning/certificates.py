@@ -9,7 +9,6 @@ import asyncio
 import base64
 
 from contracts import learning as L
-from contracts import notification as N
 from contracts import topics as T
 from ptfc.kit import pdf as kit_pdf
 from ptfc.kit import timers
@@ -63,12 +62,11 @@ async def on_certificate_due(tctx) -> None:
         log.warning("certificate.name_not_fully_printable", case=cert.case_number, characters=missing)
     pdf_file = await asyncio.to_thread(attachment, cert, name)  # 0.1-0.5 s of CPU: not on the loop
     number = cert.certificate_number
-    await tctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
-        template="learning_certificate", contact_id=cert.person_id,
-        context={"certificate_number": number,
-                 "elearning_completed_on": course.long_date(cert.elearning_completed_on),
-                 "workshop_attended_on": course.long_date(cert.workshop_attended_on)},
-        attachments=[pdf_file]))
+    await tctx.request_email("learning_certificate", cert.person_id,
+                             {"certificate_number": number,
+                              "elearning_completed_on": course.long_date(cert.elearning_completed_on),
+                              "workshop_attended_on": course.long_date(cert.workshop_attended_on)},
+                             attachments=[pdf_file])
     log.info("certificate.issued", case=cert.case_number, referral_id=referral_id)
 
 

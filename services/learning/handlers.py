@@ -11,9 +11,9 @@ from contracts import referral as R
 from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
-from ptfc.kit import timers
+from ptfc.kit import parents, timers
 from ptfc.kit.handling import Context, Route, batched
-from ptfc.kit.deadletter import DeadLetter, NotYet
+from ptfc.kit.deadletter import DeadLetter
 from ptfc.kit.erasure import erase_kept
 from ptfc.kit.subscribe import publishes, subscribe
 from services.learning import certificate_store, certificates, invitations, progress, store
@@ -51,12 +51,8 @@ async def on_withdrawal_accepted(ctx: Context, event: CloudEvent[R.WithdrawalAcc
 
 async def active_parent(ctx: Context, person_id: str):
     """Partner events count only for a parent with an accepted, not withdrawn, referral."""
-    row = await store.parent(ctx.conn, person_id, lock=True)
-    if row is None:
-        raise NotYet("no accepted referral for this person_id")
-    if row.status != "active":
-        raise DeadLetter("the referral for this person_id was withdrawn")
-    return row
+    return parents.accepted(await store.parent(ctx.conn, person_id, lock=True),
+                            lambda row: row.status == "active")
 
 
 async def on_account_activated(ctx: Context, event: CloudEvent[L.AccountActivated]) -> None:

@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from contracts import learning as L
-from contracts import notification as N
 from contracts import topics as T
 from ptfc.kit.api import Problem
 from services.learning import store
@@ -30,8 +29,7 @@ async def issue(ctx, person_id: str, at: datetime, *, reissue: bool = False, tem
     inv = course.invitation(secrets.token_urlsafe(32), at, s.invitation_ttl_hours)
     context = {"activation_link": course.activation_link(s.parent_hub_url, inv.token),
                "expires_at": course.expiry_text(inv.expires_at), **(extra or {})}
-    await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED,
-                   N.NotificationRequested(template=template, contact_id=person_id, context=context))
+    await ctx.request_email(template, person_id, context)
     await ctx.emit(T.LEARNING_EVENTS, L.INVITATION_SENT,
                    L.InvitationSent(person_id=person_id, expires_at=inv.expires_at, reissue=reissue))
     return person_id, inv

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from contracts import learning as L
-from contracts import notification as N
 from contracts import topics as T
 from ptfc.kit import timers
 from ptfc.kit.deadletter import DeadLetter
@@ -82,5 +81,4 @@ async def on_reminder_due(tctx) -> None:
         await invitations.send(tctx, parent.person_id, tctx.timer.due_at, reissue=True,
                                template="learning_reminder", extra=extra)
         return
-    await tctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
-        template="learning_reminder", contact_id=parent.person_id, context=extra))
+    await tctx.request_email("learning_reminder", parent.person_id, extra)

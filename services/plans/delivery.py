@@ -45,8 +45,7 @@ async def to_parent(ctx: Context, case: str, person: str, occasion: str) -> None
     """`occasion`: completed | finished | children | again (what the email says first)."""
     context = await _issue(ctx, case, links.PARENT, person)
     # The parent's contact is their person id, recorded by the referral service.
-    await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
-        template=FOR_PARENT, contact_id=person, context={**context, "occasion": occasion}), subject=case)
+    await ctx.request_email(FOR_PARENT, person, {**context, "occasion": occasion}, subject=case)
 
 
 async def to_parents(ctx: Context, case: str, occasion: str) -> None:
@@ -64,5 +63,4 @@ async def to_professional(ctx: Context, row, with_: str, email: str) -> None:
     await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.CONTACT_RECORDED, N.ContactRecorded(
         contact_id=contact_id, role=with_, name=ROLES[with_], email=email, programme=row.programme,
         route=row.route), subject=case)
-    await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
-        template=FOR_PROFESSIONAL, contact_id=contact_id, context={**context, "about": person}), subject=case)
+    await ctx.request_email(FOR_PROFESSIONAL, contact_id, {**context, "about": person}, subject=case)

@@ -9,18 +9,15 @@ from contracts import plan as P
 from contracts import topics as T
 from contracts.envelope import CloudEvent
 from ptfc.kit.handling import Context
-from ptfc.kit.deadletter import DeadLetter, NotYet
+from ptfc.kit import parents
+from ptfc.kit.deadletter import DeadLetter
 from services.plans import delivery, sharing, store
 from services.plans.domain import agreement
 
 
 async def _parent(ctx: Context, person_id: str):
     """The submitting parent: accepted, not withdrawn, writing about their own case."""
-    row = await store.parent(ctx.conn, person_id)
-    if row is None:
-        raise NotYet("no accepted referral for this person_id")
-    if not row.active:
-        raise DeadLetter("the referral for this person_id was withdrawn")
+    row = parents.accepted(await store.parent(ctx.conn, person_id), lambda row: row.active)
     if ctx.event.subject != row.case_number:
         raise DeadLetter("subject is not the case number of this person_id's referral")
     await store.lock_case(ctx.conn, row.case_number)

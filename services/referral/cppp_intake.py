@@ -71,9 +71,8 @@ async def consented(ctx: Context, cases: Cases, accepted: R.ReferralAccepted, ru
 
 
 async def _tell(ctx: Context, person_id: str, template: str, case_number: str, day0: date, rule: cppp.Rule) -> None:
-    await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
-        template=template, contact_id=person_id,
-        context={"case_number": case_number, **cppp.parent_context(day0, rule)}), subject=case_number)
+    await ctx.request_email(template, person_id, {"case_number": case_number, **cppp.parent_context(day0, rule)},
+                            subject=case_number)
 
 
 async def finish(conn: asyncpg.Connection, cases: Cases, accepted: list[R.ReferralAccepted], rule: cppp.Rule) -> None:

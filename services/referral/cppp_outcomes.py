@@ -8,7 +8,6 @@ from datetime import datetime
 import asyncpg
 
 from contracts import cppp as C
-from contracts import notification as N
 from contracts import referral as R
 from contracts import topics as T
 from contracts.envelope import CloudEvent
@@ -84,7 +83,7 @@ async def _completed(ctx, row, rec, rule: cppp.Rule, at: datetime) -> None:
 async def _report(ctx, row, template: str, rec, rule: cppp.Rule) -> None:
     """One parent's own sessions: `about` lets notifications name them; nothing of the other parent."""
     for contact_id in cppp.recipients(row.referral_id, row.cppp_proceedings, row.has_court_email):
-        await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
-            template=template, contact_id=contact_id,
-            context={"case_number": row.case_number, "about": row.person_id, **cppp.report_context(rec, rule)}),
+        await ctx.request_email(
+            template, contact_id,
+            {"case_number": row.case_number, "about": row.person_id, **cppp.report_context(rec, rule)},
             subject=row.case_number)

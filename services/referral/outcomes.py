@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from contracts import learning as L
-from contracts import notification as N
 from contracts import referral as R
 from contracts import topics as T
 from contracts import workshop as W
@@ -25,10 +24,9 @@ RETENTION = "retention-erasure"
 async def tell_fca_and_court(ctx, row: Referral, template: str, context: dict, court_too: bool = True) -> None:
     """`about` lets notifications name the parent without the name ever passing through here."""
     for contact_id in progress.recipients(row.referral_id, court_too and row.has_court_email):
-        await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
-            template=template, contact_id=contact_id,
-            context={"case_number": row.case_number, "about": row.person_id, **context}),
-            subject=row.case_number)
+        await ctx.request_email(template, contact_id,
+                                {"case_number": row.case_number, "about": row.person_id, **context},
+                                subject=row.case_number)
 
 
 async def referral_ended(ctx, row: Referral, status: str, at) -> None:

@@ -112,7 +112,7 @@ ROUTES = {
 Inbound = Union[CloudEvent[R.ReferralAccepted], CloudEvent[R.ReferralRejected], CloudEvent[R.WithdrawalAccepted],
                 CloudEvent[R.ReferralCompleted], CloudEvent[R.NonCompletionReported],
                 CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued], CloudEvent[L.FeedbackRecorded],
-                CloudEvent[W.ParentAttended], CloudEvent[W.FollowUpDue], CloudEvent[W.FollowUpOutcomeRecorded],
+                CloudEvent[W.ParentAttended], CloudEvent[W.FollowUpDue], CloudEvent[W.FollowUpRecordedFact],
                 CloudEvent[W.FollowUpOverdue], CloudEvent[P.PlanViewedFact], CloudEvent[P.PlanOpenedFact],
                 CloudEvent[P.PlanAreaUpdated], CloudEvent[P.PlanCompleted]]
 

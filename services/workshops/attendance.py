@@ -80,7 +80,7 @@ async def on_follow_up_recorded(ctx: Context, event: CloudEvent[W.FollowUpRecord
     if call is None:
         raise DeadLetter("no follow-up call is open for this person_id")
     await follow_ups.record_outcome(ctx.conn, person_id, call.session_id, event.data.outcome, event.time)
-    await ctx.emit(T.WORKSHOPS_EVENTS, W.FOLLOW_UP_OUTCOME_RECORDED, W.FollowUpOutcomeRecorded(
+    await ctx.emit(T.WORKSHOPS_EVENTS, W.FOLLOW_UP_OUTCOME_RECORDED, W.FollowUpRecordedFact(
         person_id=person_id, session_id=call.session_id, lot=ctx.service.settings.lot,
         outcome=event.data.outcome, recorded_at=event.time, late=workshop.follow_up_late(event.time, call.due_at)),
         subject=call.case_number)

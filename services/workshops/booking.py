@@ -11,9 +11,9 @@ from typing import Any
 from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
-from ptfc.kit import timers
+from ptfc.kit import parents, timers
 from ptfc.kit.handling import Context
-from ptfc.kit.deadletter import DeadLetter, NotYet
+from ptfc.kit.deadletter import DeadLetter
 from services.workshops import notices, store, store_lots
 from services.workshops.domain import allocation, belonging, workshop
 
@@ -28,11 +28,8 @@ async def booking_parent(ctx: Any, event: CloudEvent[W.BookingRequested]):
             person_id=person_id, lot=lot, reason="other_lot", requested_session_id=event.data.session_id),
             subject=event.subject)
         return None
-    if whose == belonging.UNKNOWN:
-        raise NotYet(f"no accepted referral for this person_id in {lot}")
-    if row.status != "active":
-        raise DeadLetter("the referral for this person_id was withdrawn")
-    return row
+    # UNKNOWN: this lot has not accepted them (here_at None), so there is no record to gate.
+    return parents.accepted(row if whose == belonging.HERE else None, lambda r: r.status == "active", lot)
 
 
 CHECK = "elearning_check"  # at a session's start: a parent whose e-learning is not done loses the place

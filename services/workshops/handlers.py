@@ -11,6 +11,7 @@ from contracts import referral as R
 from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
+from ptfc.kit import parents
 from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter, NotYet
 from ptfc.kit.subscribe import publishes, subscribe
@@ -93,9 +94,8 @@ async def on_session_cancelled(ctx: Context, event: CloudEvent[W.SessionCancelle
 async def on_safeguarding_concern(ctx: Context, event: CloudEvent[W.SafeguardingConcernRaised]) -> None:
     """Published at once, with no detail; no email from here (the other parent must learn nothing)."""
     c = event.data
-    parent = await store.parent(ctx.conn, c.person_id)
-    if parent is None:
-        raise NotYet(f"no accepted referral for this person_id in {ctx.service.settings.lot}")
+    # No withdrawal check: a concern about a withdrawn parent still matters.
+    parent = parents.accepted(await store.parent(ctx.conn, c.person_id), None, ctx.service.settings.lot)
     await store.add_concern(ctx.conn, c.person_id, c.trainer_id, c.session_id, event.time)
     await ctx.emit(T.WORKSHOPS_EVENTS, W.SAFEGUARDING_CONCERN_RECORDED, W.SafeguardingConcernRecorded(
         person_id=c.person_id, lot=ctx.service.settings.lot, session_id=c.session_id),
@@ -117,7 +117,7 @@ Inbound = Union[
 Outbound = Union[
     CloudEvent[W.BookingConfirmed], CloudEvent[W.BookingRefused], CloudEvent[W.BookingReleased],
     CloudEvent[W.ParentAttended], CloudEvent[W.ParentAbsent], CloudEvent[W.AttendanceRefused],
-    CloudEvent[W.FollowUpDue], CloudEvent[W.FollowUpOverdue], CloudEvent[W.FollowUpOutcomeRecorded],
+    CloudEvent[W.FollowUpDue], CloudEvent[W.FollowUpOverdue], CloudEvent[W.FollowUpRecordedFact],
     CloudEvent[W.SafeguardingConcernRecorded]]
 
 

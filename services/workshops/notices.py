@@ -23,9 +23,7 @@ def trainer_contact_id(trainer_id: str) -> str:
 
 async def _send(ctx: Any, template: str, contact_id: str, subject: str, context: dict,
                 attachments: list[dict[str, str]] | None = None) -> None:
-    await ctx.emit(T.NOTIFICATIONS_REQUESTS, N.REQUESTED, N.NotificationRequested(
-        template=template, contact_id=contact_id, context=context, attachments=attachments or []),
-        subject=subject)
+    await ctx.request_email(template, contact_id, context, subject, attachments or ())
 
 
 def _offer(offered: SessionDetails | None) -> dict | None:

@@ -68,7 +68,7 @@ async def test_every_kpi_figure_of_a_back_dated_cohort_and_its_areas(settings, p
             referral_id=r4, case_number=c4, person_id=p4, elearning_completed=True, workshop_attended=False,
             reported_on=date(2026, 6, 1)), c4, utc("2026-06-01"))
         await f.follow_up(c1, p1, W.FOLLOW_UP_DUE, W.FollowUpDue, utc("2026-06-17"))
-        await f.follow_up(c1, p1, W.FOLLOW_UP_OUTCOME_RECORDED, W.FollowUpOutcomeRecorded, utc("2026-06-10"))
+        await f.follow_up(c1, p1, W.FOLLOW_UP_OUTCOME_RECORDED, W.FollowUpRecordedFact, utc("2026-06-10"))
         await f.follow_up(c1, p2, W.FOLLOW_UP_DUE, W.FollowUpDue, utc("2026-06-18"))
         await f.follow_up(c1, p2, W.FOLLOW_UP_OVERDUE, W.FollowUpOverdue, utc("2026-06-18"))
         await f.rejected(utc("2026-03-31", 23, 30), "unmapped_area")  # 00:30 BST on 1 April: in April

@@ -67,3 +67,18 @@ def test_contract_input_types_are_accepted_on_partner_topics(contract):
 def test_placeholders_expand():
     assert contract_topics("`ptfc.partner.workshops.<lot>` `ptfc.<service>.events` `ptfc.a.b.v1`") == (
         {f"ptfc.partner.workshops.{lot}" for lot in LOTS} | {f"ptfc.{s}.events" for s in PUBLISHING})
+
+
+def camel(words: str) -> str:
+    return "".join(w.capitalize() for w in re.split(r"[-_]", words))
+
+
+@pytest.mark.parametrize("wire", sorted(DATA_MODELS))
+def test_model_names_follow_their_wire_names(wire):
+    """`ptfc.<domain>.<event>.vN` -> `[Domain]Event[Fact]`: the domain (singular) may lead, so a
+    model reads on its own (ReferralAccepted); `Fact` tells a service's fact from a partner's
+    same-named input (PlanOpenedFact). A reader finds the model from the wire name alone."""
+    _, domain, event, _ = wire.split(".")
+    base, prefix = camel(event), camel(domain.removesuffix("s"))
+    allowed = {name + fact for name in (base, prefix + base) for fact in ("", "Fact")}
+    assert DATA_MODELS[wire].__name__ in allowed, f"{wire}: expected one of {sorted(allowed)}"
