@@ -4,11 +4,13 @@
 
 import asyncio
 import dataclasses
-from typing import Any
+from typing import Any, Iterable, Union
 
 from faststream.kafka import KafkaMessage, KafkaRouter
 from faststream.middlewares import AckPolicy
 
+from contracts.envelope import CloudEvent
+from contracts.registry import DATA_MODELS
 from contracts.topics import DEADLETTER, OPS_REPLAY
 from ptfc.kit import fetching, replay
 from ptfc.kit.consumer import Consumer
@@ -44,12 +46,17 @@ def _utf8(headers: Any) -> bool:
         return False
 
 
-def subscribe(router: KafkaRouter, svc: Any, routes: dict[str, Route], payload: Any,
-              description: str) -> Consumer:
-    """One consumer group per service instance, all its topics, batches, manual commits.
+def events(types: Iterable[str]) -> Any:
+    """The envelopes of these wire types, as one schema for the AsyncAPI document: derived from
+    the one registry (contracts/registry.py), never a union kept by hand beside a route table."""
+    models = tuple(CloudEvent[DATA_MODELS[t]] for t in dict.fromkeys(types))
+    return Union[models] if len(models) > 1 else models[0]
 
-    `payload` is only documentation (the AsyncAPI message schema); parsing is the kit's.
-    """
+
+def subscribe(router: KafkaRouter, svc: Any, routes: dict[str, Route], description: str) -> Consumer:
+    """One consumer group per service instance, all its topics, batches, manual commits. The
+    AsyncAPI payload is every type the routes handle (documentation only: parsing is the kit's)."""
+    payload = list[events(t for route in routes.values() for t in route.handlers)]
     # Every service reads the operator's replay facts: while a replay is open its timers hold.
     full = {svc.topic(t): r for t, r in {**routes, OPS_REPLAY: replay.ROUTE}.items()}
     consumer = Consumer(svc, full)
@@ -84,12 +91,17 @@ def subscribe(router: KafkaRouter, svc: Any, routes: dict[str, Route], payload: 
     subscriber(on_batch)
     fetching.install(subscriber, fetch, svc.settings.consumer_batch_size)
     # Every consuming service refuses input the same way, so the channel is declared here, once.
-    publishes(router, svc, DEADLETTER, bytes, "Refused input: reason, origin and instance in headers; "
-              "the bytes stay in the refusing service's database (never readable by another partner).")
+    _declare(router, svc, DEADLETTER, bytes, "Refused input: reason, origin and instance in headers; "
+             "the bytes stay in the refusing service's database (never readable by another partner).")
     return consumer
 
 
-def publishes(router: KafkaRouter, svc: Any, topic: str, payload: Any, description: str) -> None:
-    """Declare an outbound topic for the AsyncAPI document (the relay does the publishing)."""
-    router.publisher(svc.topic(topic), schema=payload, title=f"{svc.topic(topic)}:publish",
+def publishes(router: KafkaRouter, svc: Any, topic: str, types: Iterable[str], description: str) -> None:
+    """Declare an outbound topic and the wire types this service puts on it, for the AsyncAPI
+    document (the relay does the publishing)."""
+    _declare(router, svc, topic, events(types), description)
+
+
+def _declare(router: KafkaRouter, svc: Any, topic: str, schema: Any, description: str) -> None:
+    router.publisher(svc.topic(topic), schema=schema, title=f"{svc.topic(topic)}:publish",
                      description=description)

@@ -1,7 +1,6 @@
 """Learning subscribers: parse the contract, call the domain, store, emit."""
 from __future__ import annotations
 
-from typing import Union
 
 from faststream.kafka import KafkaRouter
 
@@ -100,12 +99,9 @@ PARTNER_ROUTES = {L.ACCOUNT_ACTIVATED: on_account_activated, L.MODULE_COMPLETED:
                   L.SURVEY_SUBMITTED: on_survey_submitted, L.INVITATION_REISSUE_REQUESTED: on_reissue_requested}
 INTERNAL_ROUTES = {R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted,
                    R.PERSON_ERASED: on_person_erased}
-Inbound = Union[CloudEvent[L.AccountActivated], CloudEvent[L.ModuleCompleted], CloudEvent[L.SurveySubmitted],
-                CloudEvent[L.InvitationReissueRequested], CloudEvent[R.ReferralAccepted],
-                CloudEvent[R.WithdrawalAccepted], CloudEvent[W.ParentAttended],
-                CloudEvent[L.CertificateNameRecorded], CloudEvent[R.PersonErased]]
-Outbound = Union[CloudEvent[L.InvitationSent], CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued],
-                 CloudEvent[L.FeedbackRecorded]]
+OUTBOUND = [  # the types this service publishes on its facts topic (AsyncAPI)
+    L.INVITATION_SENT, L.ELEARNING_COMPLETED, L.CERTIFICATE_ISSUED, L.FEEDBACK_RECORDED,
+]
 
 
 def build_router(svc) -> KafkaRouter:
@@ -115,9 +111,9 @@ def build_router(svc) -> KafkaRouter:
         T.REFERRAL_EVENTS: Route(INTERNAL_ROUTES),
         T.WORKSHOPS_EVENTS: Route({W.PARENT_ATTENDED: on_parent_attended}),
         NAMES_TOPIC: Route({L.CERTIFICATE_NAME_RECORDED: on_certificate_name_recorded}, strict=True),
-    }, list[Inbound], "Parent Hub progress, accepted or withdrawn referrals, workshop attendance, "
-                      "and the names certificates print.")
-    publishes(router, svc, T.LEARNING_EVENTS, Outbound, "E-learning facts (no contact details).")
-    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, CloudEvent[N.NotificationRequested],
+    }, "Parent Hub progress, accepted or withdrawn referrals, workshop attendance, "
+       "and the names certificates print.")
+    publishes(router, svc, T.LEARNING_EVENTS, OUTBOUND, "E-learning facts (no contact details).")
+    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, [N.REQUESTED],
               "Emails to parents: invitation links, reminders, certificates (read only by notifications).")
     return router

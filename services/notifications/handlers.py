@@ -1,7 +1,6 @@
 """Notifications subscribers: keep contacts, queue each email once. Sending is sender.py's."""
 from __future__ import annotations
 
-from typing import Union
 
 from faststream.kafka import KafkaRouter
 
@@ -44,8 +43,9 @@ async def on_person_erased(ctx: Context, event: CloudEvent[R.PersonErased]) -> N
     await erase_kept(ctx.conn, event.data.person_id)
 
 
-Inbound = Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested], CloudEvent[R.PersonErased]]
-Outbound = Union[CloudEvent[N.NotificationSent], CloudEvent[N.NotificationFailed]]
+OUTBOUND = [  # the types this service publishes on its facts topic (AsyncAPI)
+    N.SENT, N.FAILED,
+]
 
 
 def build_router(svc) -> KafkaRouter:
@@ -54,7 +54,7 @@ def build_router(svc) -> KafkaRouter:
         T.NOTIFICATIONS_REQUESTS: Route({N.CONTACT_RECORDED: on_contact_recorded,
                                          N.REQUESTED: on_notification_requested}, strict=True),
         T.REFERRAL_EVENTS: Route({R.PERSON_ERASED: on_person_erased}),
-    }, list[Inbound], "Contacts and email requests from the other services (sensitive).")
-    publishes(router, svc, T.NOTIFICATIONS_EVENTS, Outbound,
+    }, "Contacts and email requests from the other services (sensitive).")
+    publishes(router, svc, T.NOTIFICATIONS_EVENTS, OUTBOUND,
               "Every notification's outcome, without address or body.")
     return router

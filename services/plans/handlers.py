@@ -2,7 +2,6 @@
 who may negotiate a plan and when it closes."""
 from __future__ import annotations
 
-from typing import Union
 
 from faststream.kafka import KafkaRouter
 
@@ -55,13 +54,10 @@ async def on_person_erased(ctx: Context, event: CloudEvent[R.PersonErased]) -> N
 PARTNER_ROUTES = {P.OPENED: negotiation.on_opened, P.PROPOSAL_SUBMITTED: negotiation.on_proposal_submitted,
                   P.RESPONSE_SUBMITTED: negotiation.on_response_submitted, P.SHARED: negotiation.on_shared,
                   P.VIEWED: negotiation.on_viewed, P.FINISHED: negotiation.on_finished}
-Inbound = Union[CloudEvent[P.PlanOpened], CloudEvent[P.ProposalSubmitted], CloudEvent[P.ResponseSubmitted],
-                CloudEvent[P.PlanShared], CloudEvent[P.PlanViewed], CloudEvent[P.PlanFinished],
-                CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted],
-                CloudEvent[W.SafeguardingConcernRecorded], CloudEvent[R.PersonErased]]
-Outbound = Union[CloudEvent[P.PlanOpenedFact], CloudEvent[P.PlanOpeningRefused], CloudEvent[P.PlanAreaUpdated],
-                 CloudEvent[P.PlanCompleted], CloudEvent[P.PlanSharedFact], CloudEvent[P.PlanClosed],
-                 CloudEvent[P.PlanViewedFact], CloudEvent[P.PlanFinishedFact]]
+OUTBOUND = [  # the types this service publishes on its facts topic (AsyncAPI)
+    P.PLAN_OPENED, P.OPENING_REFUSED, P.AREA_UPDATED, P.PLAN_COMPLETED, P.PLAN_SHARED, P.PLAN_CLOSED,
+    P.PLAN_VIEWED, P.PLAN_FINISHED,
+]
 
 
 def build_router(svc) -> KafkaRouter:
@@ -71,12 +67,12 @@ def build_router(svc) -> KafkaRouter:
         T.REFERRAL_EVENTS: Route({R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted,
                                   R.PERSON_ERASED: on_person_erased}),
         T.WORKSHOPS_EVENTS: Route({W.SAFEGUARDING_CONCERN_RECORDED: on_concern_recorded}),
-    }, list[Inbound], "The Parent Hub's parenting-plan tool, accepted and withdrawn referrals, and "
+    }, "The Parent Hub's parenting-plan tool, accepted and withdrawn referrals, and "
                       "safeguarding concerns (which close the case's plan).")
-    publishes(router, svc, T.PLANS_EVENTS, Outbound,
+    publishes(router, svc, T.PLANS_EVENTS, OUTBOUND,
               "Plan facts: viewed, opened, refused, areas and decisions (never terms), completed, "
               "finished with what is agreed, shared, closed.")
-    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]],
+    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, [N.CONTACT_RECORDED, N.REQUESTED],
               "Download links to a plan: to its parents, and to the mediator, FCA or court it was shared "
               "with (sensitive; read only by notifications).")
     return router

@@ -1,10 +1,8 @@
 """Referral subscribers: parse the contract, call the domain, store, emit."""
 from __future__ import annotations
 
-from typing import Annotated, Union
 
 from faststream.kafka import KafkaRouter
-from pydantic import Field
 
 from contracts import cppp as C
 from contracts import learning as L
@@ -101,15 +99,10 @@ async def on_erasure_requested(ctx: Context, event: CloudEvent[R.ErasureRequeste
     await erase_kept(ctx.conn, event.data.person_id)  # the sent contacts, names and hand-off it kept
 
 
-PartnerReferral = Annotated[Union[CloudEvent[R.ReferralRequested], CloudEvent[R.ReferralWithdrawn],
-                                  CloudEvent[C.CpppSessionRecorded], CloudEvent[R.ErasureRequested]],
-                            Field(description="ptfc.referral.requested.v1 | ptfc.referral.withdrawn.v1 | "
-                                              "ptfc.cppp.session-recorded.v1 | ptfc.referral.erasure-requested.v1")]
-Facts = Union[CloudEvent[L.ElearningCompleted], CloudEvent[L.CertificateIssued], CloudEvent[W.ParentAttended],
-              CloudEvent[W.SafeguardingConcernRecorded]]
-Outbound = Union[CloudEvent[R.ReferralAccepted], CloudEvent[R.ReferralRejected],
-                 CloudEvent[R.WithdrawalAccepted], CloudEvent[R.ReferralCompleted],
-                 CloudEvent[R.NonCompletionReported], CloudEvent[R.PersonErased]]
+OUTBOUND = [  # the types this service publishes on its facts topic (AsyncAPI)
+    R.ACCEPTED, R.REJECTED, R.WITHDRAWAL_ACCEPTED, R.COMPLETED, R.NON_COMPLETION_REPORTED,
+    R.PERSON_ERASED,
+]
 
 
 def build_router(svc) -> KafkaRouter:
@@ -123,14 +116,14 @@ def build_router(svc) -> KafkaRouter:
                                   L.CERTIFICATE_ISSUED: outcomes.on_certificate_issued}),
         T.WORKSHOPS_EVENTS: Route({W.PARENT_ATTENDED: outcomes.on_parent_attended,
                                    W.SAFEGUARDING_CONCERN_RECORDED: outcomes.on_safeguarding_concern_recorded}),
-    }, list[Union[PartnerReferral, Facts]], "Cafcass referrals, and the learning and workshop facts that "
+    }, "Cafcass referrals, and the learning and workshop facts that "
        "decide what the FCA and court are told.")
-    publishes(router, svc, T.REFERRAL_EVENTS, Outbound, "Referral outcomes for Cafcass and services.")
-    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]],
+    publishes(router, svc, T.REFERRAL_EVENTS, OUTBOUND, "Referral outcomes for Cafcass and services.")
+    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, [N.CONTACT_RECORDED, N.REQUESTED],
               "Contacts and emails to the FCA and court (sensitive; read only by notifications).")
-    publishes(router, svc, T.LEARNING_NAMES, CloudEvent[L.CertificateNameRecorded],
+    publishes(router, svc, T.LEARNING_NAMES, [L.CERTIFICATE_NAME_RECORDED],
               "Names printed on certificates (sensitive; read only by learning).")
     for lot in LOTS:  # the documented lots; an operator's own table may name others
-        publishes(router, svc, T.partner_handoff(lot), Union[CloudEvent[R.ParentReferred], CloudEvent[R.ParentClosed]],
+        publishes(router, svc, T.partner_handoff(lot), [R.PARENT_REFERRED, R.PARENT_CLOSED],
                   f"Parents referred to {lot}, with contact details, for that lot's delivery partner alone.")
     return router

@@ -1,7 +1,6 @@
 """Workshops subscribers for one lot: its partner topic, and the referral and learning facts."""
 from __future__ import annotations
 
-from typing import Union
 
 from faststream.kafka import KafkaRouter
 
@@ -109,16 +108,11 @@ PARTNER_ROUTES = {
     W.FOLLOW_UP_RECORDED: attendance.on_follow_up_recorded,
     W.SAFEGUARDING_CONCERN_RAISED: on_safeguarding_concern,
 }
-Inbound = Union[
-    CloudEvent[W.SessionScheduled], CloudEvent[W.SessionCancelled], CloudEvent[W.BookingRequested],
-    CloudEvent[W.BookingCancelled], CloudEvent[W.AttendanceRecorded], CloudEvent[W.FollowUpRecorded],
-    CloudEvent[W.SafeguardingConcernRaised], CloudEvent[R.ReferralAccepted], CloudEvent[R.WithdrawalAccepted],
-    CloudEvent[L.ElearningCompleted]]
-Outbound = Union[
-    CloudEvent[W.BookingConfirmed], CloudEvent[W.BookingRefused], CloudEvent[W.BookingReleased],
-    CloudEvent[W.ParentAttended], CloudEvent[W.ParentAbsent], CloudEvent[W.AttendanceRefused],
-    CloudEvent[W.FollowUpDue], CloudEvent[W.FollowUpOverdue], CloudEvent[W.FollowUpRecordedFact],
-    CloudEvent[W.SafeguardingConcernRecorded]]
+OUTBOUND = [  # the types this service publishes on its facts topic (AsyncAPI)
+    W.BOOKING_CONFIRMED, W.BOOKING_REFUSED, W.BOOKING_RELEASED, W.PARENT_ATTENDED, W.PARENT_ABSENT,
+    W.ATTENDANCE_REFUSED, W.FOLLOW_UP_DUE, W.FOLLOW_UP_OVERDUE, W.FOLLOW_UP_OUTCOME_RECORDED,
+    W.SAFEGUARDING_CONCERN_RECORDED,
+]
 
 
 def build_router(svc) -> KafkaRouter:
@@ -127,12 +121,11 @@ def build_router(svc) -> KafkaRouter:
         T.partner_workshops(svc.settings.lot): Route(PARTNER_ROUTES, strict=True),
         T.REFERRAL_EVENTS: Route({R.ACCEPTED: on_referral_accepted, R.WITHDRAWAL_ACCEPTED: on_withdrawal_accepted}),
         T.LEARNING_EVENTS: Route({L.ELEARNING_COMPLETED: on_elearning_completed}),
-    }, list[Inbound], f"The {svc.settings.lot} delivery partner's sessions, bookings and attendance; "
+    }, f"The {svc.settings.lot} delivery partner's sessions, bookings and attendance; "
                       "accepted and withdrawn referrals of the lot (of other lots: which lot a person "
                       "is in); e-learning completions.")
-    publishes(router, svc, T.WORKSHOPS_EVENTS, Outbound,
+    publishes(router, svc, T.WORKSHOPS_EVENTS, OUTBOUND,
               "Bookings, attendance, follow-up calls and safeguarding concerns (no contact details).")
-    publishes(router, svc, T.NOTIFICATIONS_REQUESTS,
-              Union[CloudEvent[N.ContactRecorded], CloudEvent[N.NotificationRequested]],
+    publishes(router, svc, T.NOTIFICATIONS_REQUESTS, [N.CONTACT_RECORDED, N.REQUESTED],
               "Trainers' contacts and emails to parents and trainers (read only by notifications).")
     return router

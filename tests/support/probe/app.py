@@ -58,7 +58,7 @@ def build_router(svc) -> KafkaRouter:
     subscribe(router, svc, {T.PARTNER_LEARNING: Route({L.ACCOUNT_ACTIVATED: on_account_activated,
                                                        L.MODULE_COMPLETED: on_module_completed,
                                                        L.SURVEY_SUBMITTED: on_survey_submitted}, strict=True)},
-              list[CloudEvent[L.AccountActivated]], "probe")
+              "probe")
     return router
 
 
