@@ -169,6 +169,9 @@ async def test_the_fca_and_court_read_each_outcome_by_email_naming_the_parent(se
         out = await TopicReader(settings.kafka_bootstrap_servers, ref.topic(T.REFERRAL_EVENTS)).start()
         for r in (done, late):
             await publish(producer, ref.topic(T.PARTNER_REFERRALS), envelope(R.REQUESTED, r, subject=case, time=T0), case)
+        # The facts come on other topics, in no order with the referrals: one read first would wait
+        # only PARK_MAX_SECONDS (1 s in tests) for its acceptance, then be dead-lettered.
+        await out.wait_for(lambda es: len(es) >= 2, what="two acceptances")
 
         def fact_(type_, data, topic):
             return publish(producer, ref.topic(topic), envelope(type_, data, subject=case, time=T0,
