@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import NonNegativeInt, PositiveInt, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Same reading as the kit's Settings (any case, no prefix, other variables ignored), but frozen:
@@ -24,29 +24,36 @@ class FromEnvironment(BaseSettings):
     model_config = FROM_ENVIRONMENT
 
 
+# Upper bounds: a number past them is a typo, and one out of the calendar's range would fail each
+# referral's date arithmetic (an OverflowError per batch) instead of stopping the service at start.
+Days = Annotated[int, Field(ge=1, le=730)]
+Hours = Annotated[int, Field(ge=0, le=24 * 60)]
+Lead = Annotated[int, Field(ge=0, le=60)]  # days before something is due
+
+
 class Programme(FromEnvironment):
     """Defaults from the partner contract. Days count from day 0 in UK calendar days. A target or a
     window is at least 1; a delay, a lead time or a count that may be none is at least 0."""
 
-    elearning_target_days: PositiveInt = 14
-    workshop_target_days: PositiveInt = 35
-    completion_deadline_days: PositiveInt = 42  # the day the FCA and court hear of a parent not done
+    elearning_target_days: Days = 14
+    workshop_target_days: Days = 35
+    completion_deadline_days: Days = 42  # the day the FCA and court hear of a parent not done
     # REMINDER_DAYS="7,12": the programme days an unfinished e-learning is reminded on. Parsed here
     # only (NoDecode: the text is a list of numbers, not JSON), into sorted distinct days.
-    reminder_days: Annotated[tuple[PositiveInt, ...], NoDecode] = (7, 12)
-    invitation_ttl_hours: PositiveInt = 72
-    certificate_delay_hours: NonNegativeInt = 24  # after both stages; 0: at once
-    follow_up_due_days: PositiveInt = 42  # after the workshop ends
-    elearning_reminder_hours: NonNegativeInt = 48  # before a session, to a booked parent with e-learning left
-    follow_up_reminder_days: NonNegativeInt = 7  # before a follow-up call is due, to the trainer
+    reminder_days: Annotated[tuple[Days, ...], NoDecode] = (7, 12)
+    invitation_ttl_hours: Annotated[int, Field(ge=1, le=24 * 60)] = 72
+    certificate_delay_hours: Hours = 24  # after both stages; 0: at once
+    follow_up_due_days: Days = 42  # after the workshop ends
+    elearning_reminder_hours: Hours = 48  # before a session, to a booked parent with e-learning left
+    follow_up_reminder_days: Lead = 7  # before a follow-up call is due, to the trainer
     # CPPP (contract v1.1): each parent attends this many sessions, this many of them joint,
     # within this many weeks of day 0.
-    cppp_sessions_required: PositiveInt = 4
-    cppp_joint_sessions_required: NonNegativeInt = 1
-    cppp_window_weeks: PositiveInt = 12
+    cppp_sessions_required: Annotated[int, Field(ge=1, le=100)] = 4
+    cppp_joint_sessions_required: Annotated[int, Field(ge=0, le=100)] = 1
+    cppp_window_weeks: Annotated[int, Field(ge=1, le=104)] = 12
     # A closed referral's parent's personal data is erased this many months after it closed
     # (unless they were referred again meanwhile); 0 turns the timer off.
-    personal_data_retention_months: NonNegativeInt = 24
+    personal_data_retention_months: Annotated[int, Field(ge=0, le=1200)] = 24
 
     @field_validator("reminder_days", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ JSON `{"error": "..."}`; invalid input also lists `problems` by field, without t
 from __future__ import annotations
 
 import hmac
+import os
 from typing import Any, Callable
 
 from fastapi import Depends, FastAPI, Request
@@ -73,6 +74,12 @@ def make_app(title: str, version: str, description: str) -> FastAPI:
     app.add_exception_handler(Exception, _crash)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def operator_token() -> str | None:
+    """OPERATOR_API_TOKEN, for every service's operator routes (reporting, plans' links). Read at
+    each request, not held in settings: a service reads it from its environment (README "Tokens")."""
+    return os.environ.get("OPERATOR_API_TOKEN") or None
 
 
 def bearer_token(expected: Callable[[], str | None], *, scheme: str, unset: str) -> Any:

@@ -78,7 +78,9 @@ class EventApplier:
                     await call(d.handler, ctx)
                 self.svc.metrics.inc("events_handled_total")
                 return ctx.emitter.rows, None
-            except TRANSIENT:
+            except (*TRANSIENT, asyncpg.LockNotAvailableError):
+                # A lock wait past a timer round's lock_timeout (ptfc/kit/timers.py: a deferred
+                # event applied there): the round leaves the timer to its next tick, never a dead letter.
                 raise
             except deadletter.NotYet as exc:
                 await conn.execute("DELETE FROM inbox WHERE source = $1 AND id = $2", ev.source, ev.id)

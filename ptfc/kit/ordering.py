@@ -83,19 +83,21 @@ class BatchOrder:
         apply = [d for d, w in zip(run, waits) if not w]
         later = [d for d, w in zip(run, waits) if w]
         if later:
-            await defer(conn, later)
+            await defer(conn, later, now)
             self.svc.metrics.inc("events_deferred_total", len(later))
         self.touched.update(d.event.subject for d in apply)
         return apply
 
 
-async def defer(conn: asyncpg.Connection, later: list[Decoded]) -> None:
+async def defer(conn: asyncpg.Connection, later: list[Decoded], now: datetime) -> None:
     """Each event as a timer due at its own time, keyed by its idempotency key. The record is kept
-    only until it is applied (then the payload is emptied)."""
+    only until it is applied (then the payload is emptied). An event dated after the clock (a
+    partner's future `time`) is due now, still after the timers it waits for: else it would be
+    held, neither applied nor refused, until that date."""
     def b64(raw: bytes | None) -> str | None:
         return base64.b64encode(raw).decode("ascii") if raw is not None else None
     await schedule_many(conn, [
-        (DEFERRED, f"{d.event.source}|{d.event.id}", d.event.subject, d.event.time,
+        (DEFERRED, f"{d.event.source}|{d.event.id}", d.event.subject, min(d.event.time, now),
          {"topic": d.record.topic, "partition": d.record.partition, "offset": d.record.offset,
           "key": b64(d.record.key), "value": b64(d.record.value)}) for d in later])
 

@@ -123,7 +123,17 @@ class TimerLoop:
                     "SELECT id, kind, key, subject, due_at, payload FROM timers "
                     "WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT $2 "
                     "FOR UPDATE SKIP LOCKED", until, limit)
-                return sum([await fire(conn, self.svc, self.handlers, Timer(**dict(row))) for row in rows])
+                fired, waiting = 0, set()
+                for row in rows:
+                    # A case's timers fire in due order: once one must wait, its later ones do too
+                    # (a day-84 check never before the day-42 one).
+                    if row["subject"] in waiting:
+                        continue
+                    if await fire(conn, self.svc, self.handlers, Timer(**dict(row))):
+                        fired += 1
+                    else:
+                        waiting.add(row["subject"])
+                return fired
 
 
 async def fire(conn: asyncpg.Connection, svc: Any, handlers: dict[str, TimerHandler], timer: Timer,
@@ -144,7 +154,7 @@ async def fire(conn: asyncpg.Connection, svc: Any, handlers: dict[str, TimerHand
         except (Later, asyncpg.LockNotAvailableError):
             return False  # an earlier timer of its case goes first, or a batch holds its rows
         except TRANSIENT:
-            raise  # an earlier timer of its case goes first (the next tick takes both in order)
+            raise  # the database or broker is away: the whole round is tried again
         except Exception as exc:
             error = f"{type(exc).__name__}: {error_detail(exc, 480)}"
             log.error("timer.failed", kind=timer.kind, timer_id=timer.id, case=timer.subject, error=error)

@@ -131,7 +131,7 @@ class Sender:
         if outcome.status == "sent":  # the hot path: a single autocommitted statement
             await emitter.emit(T.NOTIFICATIONS_EVENTS, N.SENT, N.NotificationSent(
                 notification_id=nid, template=row.template, role=row.role))
-            await store.mark_sent(conn, nid, now, emitter.rows[0])
+            await store.mark_sent(conn, nid, now, emitter.rows[0], delivery.bearer_links(row.context))
             self.svc.metrics.inc("emails_sent_total")
             return
         async with conn.transaction():
@@ -139,7 +139,7 @@ class Sender:
                 await store.mark_retry(conn, nid, outcome.retry_at, outcome.reason)
                 self.svc.metrics.inc("email_retries_total")
             else:
-                await store.mark_failed(conn, nid, outcome.reason)
+                await store.mark_failed(conn, nid, outcome.reason, delivery.bearer_links(row.context))
                 await emitter.emit(T.NOTIFICATIONS_EVENTS, N.FAILED, N.NotificationFailed(
                     notification_id=nid, template=row.template, role=row.role,
                     permanent=outcome.permanent, reason=scrub_text(outcome.reason)[:300]))  # partners read it: a server may quote the address

@@ -61,13 +61,14 @@ async def claim(pool: asyncpg.Pool, now: datetime, limit: int, lease: timedelta)
 
 
 async def mark_sent(conn: asyncpg.Connection, notification_id: str, at: datetime,
-                    event: tuple[str, str | None, bytes]) -> None:
-    """One statement, so one round trip: the email is recorded sent and its event queued together."""
+                    event: tuple[str, str | None, bytes], forget: list[str]) -> None:
+    """One statement, so one round trip: the email is recorded sent (its `forget` context keys
+    dropped: delivery.bearer_links) and its event queued together."""
     await conn.execute(
-        "WITH sent AS (UPDATE notifications SET status = 'sent', sent_at = $2, lease_until = NULL "
-        "WHERE notification_id = $1 RETURNING 1) "
+        "WITH sent AS (UPDATE notifications SET status = 'sent', sent_at = $2, lease_until = NULL, "
+        "context = context - $6::text[] WHERE notification_id = $1 RETURNING 1) "
         "INSERT INTO outbox(topic, key, value) SELECT $3, $4, $5 FROM sent",
-        notification_id, at, *event)
+        notification_id, at, *event, forget)
 
 
 async def mark_retry(conn: asyncpg.Connection, notification_id: str, at: datetime, error: str) -> None:
@@ -75,9 +76,9 @@ async def mark_retry(conn: asyncpg.Connection, notification_id: str, at: datetim
                        "lease_until = NULL WHERE notification_id = $1", notification_id, at, error)
 
 
-async def mark_failed(conn: asyncpg.Connection, notification_id: str, error: str) -> None:
-    await conn.execute("UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL "
-                       "WHERE notification_id = $1", notification_id, error)
+async def mark_failed(conn: asyncpg.Connection, notification_id: str, error: str, forget: list[str]) -> None:
+    await conn.execute("UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL, "
+                       "context = context - $3::text[] WHERE notification_id = $1", notification_id, error, forget)
 
 
 async def erase_contact(conn: asyncpg.Connection, contact_id: str) -> None:

@@ -10,13 +10,14 @@ A link that expired or was revoked is a 410, one that never existed (or a wrong 
 from __future__ import annotations
 
 import asyncio
-import os
+import re
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Response
 
-from ptfc.kit.api import bearer_token, errors
+from ptfc.kit.api import bearer_token, errors, operator_token
 from ptfc.kit.logging import get_logger
 from services.plans import store, store_links
 from services.plans.records import ListedLink
@@ -30,8 +31,12 @@ PDF = {200: {"content": {"application/pdf": {"schema": {"type": "string", "forma
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
-def operator_token() -> str | None:
-    return os.environ.get("OPERATOR_API_TOKEN") or None
+def attachment(name: str) -> str:
+    """The case number is a partner's text: in the header only as ASCII letters, digits, '.', '-'
+    (a quote or ';' would break the header, a non-Latin-1 letter made every download a 500), and
+    whole as RFC 6266's percent-encoded UTF-8 `filename*`."""
+    plain = re.sub(r"[^A-Za-z0-9.-]", "_", name)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 async def _printed(svc, row, which: str) -> bytes:
@@ -69,7 +74,7 @@ def add_routes(svc) -> APIRouter:
         log.info("plans.document_served", link_id=row.link_id, audience=row.audience, document=which)
         name = f"parenting-plan-{row.case_number}.pdf" if which == links.PLAN else "our-family-plan.pdf"
         return Response(body, media_type="application/pdf",
-                        headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'})
+                        headers={**PRIVATE, "Content-Disposition": attachment(name)})
 
     @router.get("/plans/links/{token}/plan.pdf", response_class=Response, responses=PDF)
     async def plan_document(token: str) -> Any:

@@ -33,7 +33,7 @@ async def on_session_recorded(ctx: Context, event: CloudEvent[C.CpppSessionRecor
     active = {p: r for p, r in parents.items() if r.status == "active"}
     has_started = any(r.cppp_started_on is not None for r in active.values())
     refusal = cppp.session_refusal(d.case_number, event.subject, d.attended_person_ids, d.joint,
-                                   set(parents), set(active), has_started)
+                                   set(parents), set(active), has_started, d.held_on, uk_date(event.time))
     if refusal:
         raise DeadLetter(refusal)
     await store_cppp.add_session(ctx.conn, d, event.time)

@@ -5,20 +5,15 @@ constant time by the kit's `bearer_token`.
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 
 from contracts.lots import load_area_table
-from ptfc.kit.api import bearer_token, errors
+from ptfc.kit.api import bearer_token, errors, operator_token
 from services.reporting import store_report
 from services.reporting.domain import report
 from services.reporting.console import add_console
-
-
-def operator_token() -> str | None:
-    return os.environ.get("OPERATOR_API_TOKEN") or None
 
 
 def add_routes(svc) -> APIRouter:

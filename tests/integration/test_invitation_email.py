@@ -59,6 +59,10 @@ async def test_invitation_email_has_a_working_single_use_link(settings, producer
         assert (await call("POST", url, {"token": token}))[1]["state"] == "used"
         sent = await events.wait_for(lambda es: [e for e in es if e["type"] == N.SENT], what="sent event")
         assert sent[0]["subject"] == case and req["parent"]["email"] not in str(sent[0])
+        # Once sent, notifications keeps no working link (a backup of its database opens nothing).
+        kept = await notif.pool.fetchval("SELECT context FROM notifications WHERE status = 'sent'")
+        kept = kept if isinstance(kept, dict) else json.loads(kept)
+        assert "activation_link" not in kept and kept["expires_at"] and token not in str(kept)
         # Woken by NOTIFY, not found by the one-second poll: the triggers and LISTENs match.
         for svc in (learning, notif):
             assert svc.metrics.counters["outbox_wakeups_total"] >= 1

@@ -54,3 +54,27 @@ async def test_a_round_leaves_a_timer_whose_row_a_batch_holds_to_the_next_tick(i
         assert await svc.pool.fetchval("SELECT certified FROM parents WHERE person_id = 'P-1'")
     finally:
         await svc.pool.close()
+
+
+async def test_an_erasure_empties_an_event_deferred_behind_its_cases_timers(infra, ns):
+    """A deferred event keeps its record, base64, in its timer (ptfc/kit/ordering.py): an erasure
+    must reach it, and it must never be applied afterwards (it would bring the person back)."""
+    import base64
+    import json
+    from ptfc.kit.erasure import erase_kept
+    from ptfc.kit.ordering import DEFERRED
+    svc = await _service(infra, ns)
+    try:
+        async with svc.pool.acquire() as conn:
+            for key, person in (("src|e1", "P-erased"), ("src|e2", "P-kept")):
+                value = json.dumps({"data": {"person_id": person, "given_name": "Robin"}}).encode()
+                await schedule(conn, DEFERRED, key, "C-1", DUE, {"topic": "t", "partition": 0, "offset": 1,
+                                                                   "key": None, "value": base64.b64encode(value).decode()})
+            assert await erase_kept(conn, "P-erased") == 1
+        rows = {r["key"]: r for r in await svc.pool.fetch("SELECT key, payload, fired_at FROM timers")}
+        payload = {k: r["payload"] if isinstance(r["payload"], dict) else json.loads(r["payload"])
+                   for k, r in rows.items()}
+        assert payload["src|e1"] == {} and rows["src|e1"]["fired_at"] is not None
+        assert "value" in payload["src|e2"] and rows["src|e2"]["fired_at"] is None
+    finally:
+        await svc.pool.close()

@@ -96,6 +96,7 @@ class Broker(Driver):
 
     async def _records(self, topic: str) -> list[tuple[str | None, bytes, dict[str, str]]]:
         await eventually(self._settled, SETTLE_SECONDS, "the service applying and publishing all it was sent", 0.05)
+        await self._no_timer_failed()
         name = self.svc.topic(topic)
         if name not in self.readers:
             self.readers[name] = await TopicReader(self.settings.kafka_bootstrap_servers, name).start()

@@ -93,6 +93,7 @@ class Direct(Driver):
 
     async def _records(self, topic: str) -> list[tuple[str | None, bytes, dict[str, str]]]:
         await self._background(give_up=True)
+        await self._no_timer_failed()
         rows = await self.svc.pool.fetch("SELECT key, value, headers FROM outbox WHERE topic = $1 ORDER BY id",
                                          self.svc.topic(topic))
         return [(r["key"], r["value"], dict(r["headers"])) for r in rows]

@@ -73,6 +73,12 @@ class Driver:
     async def _records(self, topic: str) -> list[tuple[str | None, bytes, dict[str, str]]]:
         raise NotImplementedError
 
+    async def _no_timer_failed(self) -> None:
+        """A timer handler that raised is logged and tried again, never emitted: without this, a
+        crash would read as "nothing was emitted", and every scenario of an absence would pass."""
+        failed = await self.svc.pool.fetch("SELECT kind, error FROM timers WHERE error IS NOT NULL")
+        assert not failed, f"timer handlers failed: {[(r['kind'], r['error']) for r in failed]}"
+
     async def emitted(self, topic: str) -> list[tuple[str | None, dict | None, dict[str, str]]]:
         """(key, event or None for a dead letter, headers) of what this service put on `topic`, in
         the order it decided them; on the broker in each partition's order (one key's keep theirs)."""

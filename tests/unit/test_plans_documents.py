@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from pypdf import PdfReader
 
 from services.plans.domain import document as D
@@ -108,3 +110,21 @@ def test_a_link_expires_or_is_revoked_and_only_parents_get_the_child_version():
     assert L.state(T0, end, T0) == "revoked"
     assert L.may_fetch("parent", L.CHILD) and L.may_fetch("parent", L.PLAN)
     assert all(L.may_fetch(p, L.PLAN) and not L.may_fetch(p, L.CHILD) for p in L.PROFESSIONALS)
+
+
+@pytest.mark.parametrize("case", ["C-2026-001", 'Č"; x=1', "日本-7"])
+def test_a_downloads_file_name_survives_any_case_number(case):
+    """The header is Latin-1 and quoted: a partner's case number must not break it (a 500 for
+    every download of that plan); the standard library's parser reads the whole name back."""
+    from email.message import Message
+    from email.utils import collapse_rfc2231_value
+    from services.plans.api import attachment
+    header = attachment(f"parenting-plan-{case}.pdf")
+    header.encode("latin-1")  # what the HTTP server must be able to send
+    msg = Message()
+    msg["Content-Disposition"] = header
+    params = msg.get_params(header="content-disposition")
+    plain = [v for k, v in params if k == "filename" and isinstance(v, str)]
+    extended = [collapse_rfc2231_value(v) for k, v in params if k == "filename" and isinstance(v, tuple)]
+    assert extended == [f"parenting-plan-{case}.pdf"]  # RFC 6266: what a browser saves it as
+    assert len(plain) == 1 and plain[0].isascii() and '"' not in plain[0]  # the fallback

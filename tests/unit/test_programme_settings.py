@@ -67,6 +67,7 @@ def test_reminder_days_are_parsed_once_into_sorted_distinct_days(monkeypatch):
 @pytest.mark.parametrize("variable, value", [
     ("ELEARNING_TARGET_DAYS", "0"), ("REMINDER_DAYS", "7,x"), ("REMINDER_DAYS", "0,7"),
     ("CERTIFICATE_DELAY_HOURS", "-1"), ("CPPP_JOINT_SESSIONS_REQUIRED", "5"), ("PERSONAL_DATA_RETENTION_MONTHS", "-2"),
+    ("CPPP_WINDOW_WEEKS", "600000"), ("ELEARNING_TARGET_DAYS", "100000"),  # past the calendar: typos
 ])
 def test_a_bad_number_stops_the_service_being_built(monkeypatch, variable, value):
     monkeypatch.setenv(variable, value)

@@ -128,8 +128,10 @@ def test_rule_16_4_reports_to_the_guardian_and_court_section_7_to_the_fca():
 
 # --- recorded sessions ----------------------------------------------------------------------------
 
-def refusal(attended=("A",), joint=False, parents=("A", "B"), active=("A", "B"), started=True, case="C1"):
-    return cppp.session_refusal(case, "C1", list(attended), joint, set(parents), set(active), started)
+def refusal(attended=("A",), joint=False, parents=("A", "B"), active=("A", "B"), started=True, case="C1",
+            held_on=date(2026, 12, 1)):
+    return cppp.session_refusal(case, "C1", list(attended), joint, set(parents), set(active), started,
+                                held_on, date(2026, 12, 1))
 
 
 @pytest.mark.parametrize("over, reason", [
@@ -139,6 +141,7 @@ def refusal(attended=("A",), joint=False, parents=("A", "B"), active=("A", "B"),
     ({"attended": ("A", "X")}, "attended_person_ids names a person with no CPPP referral in this case"),
     ({"started": False}, "the case's CPPP has not started: both parents must consent first"),
     ({"joint": True}, "joint is true but attended_person_ids names fewer than two parents"),
+    ({"held_on": date(2026, 12, 2)}, "held_on is after the day the session was recorded"),
 ])
 def test_each_session_refusal_on_its_own(over, reason):
     assert refusal(**over) == reason

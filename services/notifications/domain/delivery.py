@@ -15,6 +15,13 @@ def message_id(notification_id: str) -> str:
     return f"<{notification_id}@notifications.ptfc>"
 
 
+def bearer_links(context: dict) -> list[str]:
+    """The context keys holding a link that works for whoever holds it (`activation_link`,
+    `plan_link`, `child_link`: every service names such a key `*_link`). Kept only until the
+    email is sent or has failed for good: the database then holds no working link."""
+    return [k for k in context if k.endswith("_link")]
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What to do after one try: 'sent', 'retry' (at `retry_at`) or 'failed' (published, final)."""

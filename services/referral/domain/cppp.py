@@ -53,7 +53,8 @@ def started(parents: dict[str, frozenset[str]]) -> bool:
 
 
 def session_refusal(session_case: str, subject: str, attended: list[str], joint: bool,
-                    case_parents: set[str], active: set[str], has_started: bool) -> str | None:
+                    case_parents: set[str], active: set[str], has_started: bool,
+                    held_on: date | None = None, recorded_on: date | None = None) -> str | None:
     """Why a recorded session cannot be kept, or None. `case_parents`: everyone with an accepted
     CPPP referral in the case (a parent who already completed may still sit in a joint session);
     `active`: those still in the programme. Reasons name fields, never values."""
@@ -69,6 +70,10 @@ def session_refusal(session_case: str, subject: str, attended: list[str], joint:
         return "the case's CPPP has not started: both parents must consent first"
     if joint and len(set(attended)) < 2:
         return "joint is true but attended_person_ids names fewer than two parents"
+    if held_on is not None and recorded_on is not None and held_on > recorded_on:
+        # A session is reported once held: one dated ahead (a booking sent as attendance, a
+        # typo) would complete a parent now, and the court would read of sessions not yet held.
+        return "held_on is after the day the session was recorded"
     return None
 
 
