@@ -73,6 +73,12 @@ class Programme(FromEnvironment):
         return self
 
 
+def takes_the_course(programme: str) -> bool:
+    """PTfC's parents take the e-learning and a workshop; CPPP's do neither (its sessions are
+    Cafcass's, recorded on the referral). One rule for learning and workshops alike."""
+    return programme != "cppp"
+
+
 class ParentHub(FromEnvironment):
     """The Parent Hub's public address, in learning's and workshops' emails to parents."""
 

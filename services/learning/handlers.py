@@ -1,7 +1,6 @@
 """Learning subscribers: parse the contract, call the domain, store, emit."""
 from __future__ import annotations
 
-
 from faststream.kafka import KafkaRouter
 
 from contracts import learning as L
@@ -11,12 +10,13 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import parents, timers
-from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter
 from ptfc.kit.erasure import erase_kept
+from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.subscribe import publishes, subscribe
 from services.learning import certificate_store, certificates, invitations, progress, store
 from services.learning.domain import course
+from services.programme import takes_the_course
 
 # Sensitive: the names printed on certificates, written by the referral service, read only here.
 NAMES_TOPIC = T.LEARNING_NAMES
@@ -26,7 +26,7 @@ NAMES_TOPIC = T.LEARNING_NAMES
 async def on_referral_accepted(ctxs: list[Context]) -> None:
     """Set-based: a run of acceptances costs four statements, not four per parent. CPPP is its own
     programme (sessions recorded by Cafcass): no Parent Hub, invitation, reminder or certificate."""
-    ctxs = [ctx for ctx in ctxs if ctx.event.data.programme != "cppp"]
+    ctxs = [ctx for ctx in ctxs if takes_the_course(ctx.event.data.programme)]
     if not ctxs:
         return
     conn, accepted = ctxs[0].conn, [(ctx.event.data, ctx.event.time) for ctx in ctxs]

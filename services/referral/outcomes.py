@@ -116,7 +116,7 @@ async def on_non_completion_due(ctx: TimerContext) -> None:
     read here are exactly those whose facts' own time is at or before it."""
     row = await store.get(ctx.conn, ctx.timer.key)
     stages = progress.Stages(row.elearning_completed_on, row.workshop_attended_on) if row else None
-    if row is None or not progress.report_non_completion(row.status, stages):
+    if row is None or not progress.report_non_completion(row.status, stages, row.programme):
         return
     await store.close(ctx.conn, row.referral_id, "not_completed", ctx.timer.due_at)
     await ctx.emit(T.REFERRAL_EVENTS, R.NON_COMPLETION_REPORTED, R.NonCompletionReported(

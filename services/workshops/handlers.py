@@ -1,7 +1,6 @@
 """Workshops subscribers for one lot: its partner topic, and the referral and learning facts."""
 from __future__ import annotations
 
-
 from faststream.kafka import KafkaRouter
 
 from contracts import learning as L
@@ -11,9 +10,10 @@ from contracts import topics as T
 from contracts import workshop as W
 from contracts.envelope import CloudEvent
 from ptfc.kit import parents
-from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.deadletter import DeadLetter, NotYet
+from ptfc.kit.handling import Context, Route, batched
 from ptfc.kit.subscribe import publishes, subscribe
+from services.programme import takes_the_course
 from services.workshops import attendance, booking, notices, store, store_lots
 from services.workshops.domain import belonging, repeats, workshop
 
@@ -26,8 +26,8 @@ async def on_referral_accepted(ctxs: list[Context]) -> None:
     elsewhere = []
     for ctx in ctxs:
         a = ctx.event.data
-        if a.programme == "cppp":
-            continue  # CPPP has no workshop: its sessions are Cafcass's, recorded on the referral
+        if not takes_the_course(a.programme):
+            continue
         if a.lot == lot:
             await store.upsert_parent(conn, a, ctx.event.time)
         else:

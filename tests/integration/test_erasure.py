@@ -72,12 +72,16 @@ async def test_erasure_leaves_no_personal_value_in_any_table_and_keeps_the_count
     terms = {p: unique("Terms") for p in (gone, kept)}
     answer = unique("Said")
     async with running(REFERRAL, s) as ref, running(LEARNING, s), \
-            running(NOTIFICATIONS, s, smtp_port=smtp_sink.port), running(PLANS, s):
+            running(NOTIFICATIONS, s, smtp_port=smtp_sink.port), running(PLANS, s) as plans:
         for r in reqs:
             await publish(producer, ref.topic(T.PARTNER_REFERRALS), envelope(R.REQUESTED, r, subject=case), case)
         for p in (gone, kept):
             await eventually(lambda: any(m["To"].addresses[0].addr_spec == values[p][2] for m in smtp_sink.messages),
                              timeout=60, what="the invitation email")
+        # Plans reads the acceptances on its own: a plan fact read before them would wait only
+        # PARK_MAX_SECONDS (1 s here) and be dead-lettered, and no plan would exist to erase.
+        await eventually(lambda: plans.pool.fetchval("SELECT count(*) = 2 FROM parents WHERE person_id = ANY($1)",
+                                                     [gone, kept]), what="plans knowing both parents")
         hub = lambda type_, data: publish(producer, ref.topic(T.PARTNER_PLANS),  # noqa: E731
                                           envelope(type_, data, subject=case, source="/partners/parent-hub/plans"), case)
         await hub(P.OPENED, {"person_id": gone})

@@ -92,3 +92,8 @@ def test_a_tests_overrides_go_to_the_model_that_owns_each():
         split(learning, {"smtp_port": 2525})  # learning sends no email: a mistake, not a no-op
     with pytest.raises(TypeError):
         split(spec("reporting"), {"certificate_delay_hours": 1})
+
+
+def test_only_ptfc_parents_take_the_e_learning_and_a_workshop():
+    from services.programme import takes_the_course
+    assert takes_the_course("ptfc") and not takes_the_course("cppp")

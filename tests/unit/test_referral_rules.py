@@ -113,6 +113,7 @@ def test_non_completion_is_checked_when_day_42_has_ended_in_uk_time():
 def test_only_an_active_referral_missing_a_stage_is_reported():
     missing = progress.Stages(date(2026, 1, 2), None)
     assert progress.report_non_completion("active", missing)
+    assert not progress.report_non_completion("active", missing, "cppp")  # CPPP lapses by its own rule
     assert not progress.report_non_completion("withdrawn", missing)
     assert not progress.report_non_completion("active", progress.Stages(date(2026, 1, 2), date(2026, 1, 9)))
     assert progress.recipients("R1", False) == ["fca:R1"]

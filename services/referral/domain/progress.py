@@ -54,9 +54,11 @@ def case_an_erasure_names(referrals: list[Referral]) -> str | None:
     return ranked.case_number if ranked else None
 
 
-def report_non_completion(status: str, stages: Stages) -> bool:
-    """Only an active referral with a stage still missing is reported; completion wins a tie."""
-    return status == "active" and not stages.complete
+def report_non_completion(status: str, stages: Stages, programme: str = "ptfc") -> bool:
+    """Only an active PTfC referral with a stage still missing is reported; completion wins a tie.
+    A CPPP referral has no such stages: its lapse is CPPP's own (cppp.py), never this day-42 report
+    (a CPPP referral accepted before CPPP was its own track still has this timer)."""
+    return programme == "ptfc" and status == "active" and not stages.complete
 
 
 def recipients(referral_id: str, has_court_email: bool) -> list[str]:
