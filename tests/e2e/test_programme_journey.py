@@ -131,7 +131,8 @@ async def test_two_parents_volunteer_for_cppp_and_the_court_and_guardian_get_eac
     for i, (attended, joint, day) in enumerate(sessions):
         await send(C.SESSION_RECORDED, {"case_number": case, "session_id": f"{case}-S{i}",
                                         "held_on": (today + timedelta(days=day)).isoformat(),
-                                        "attended_person_ids": attended, "joint": joint}, now + timedelta(hours=i + 1))
+                                        "attended_person_ids": attended, "joint": joint},
+                   now + timedelta(days=day, hours=i + 1))  # recorded once held, on its day or after
     done = await facts[T.REFERRAL_EVENTS].wait_for(
         lambda es: len(m := [e for e in es if e["type"] == R.COMPLETED and e["subject"] == case]) == 2 and m,
         timeout=60, what="both completed")
